@@ -1,0 +1,166 @@
+package io.gregor.client.workflow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+/**
+ * What workflow code uses to do anything durable. Every method is deterministic: during replay it
+ * returns what it returned the first time, from the instance's history.
+ *
+ * <p>Methods must be called from the workflow's own thread (the one running
+ * {@link Workflow#run}), not from threads the code starts.
+ */
+public interface WorkflowContext {
+
+    /** @return the id of this workflow instance */
+    String getInstanceId();
+
+    /** @return the registered name of this workflow */
+    String getName();
+
+    /**
+     * The workflow's input, converted to the given type.
+     *
+     * @param type the input type (JSON-mapped by default)
+     * @param <T>  the input type
+     * @return the input, or null if none was given
+     */
+    <T> T getInput(Class<T> type);
+
+    /**
+     * The current time of the workflow: the time the event being processed was recorded. It is
+     * the same on every replay; never read the system clock in workflow code.
+     *
+     * @return the deterministic current time
+     */
+    Instant getCurrentInstant();
+
+    /**
+     * A UUID that is the same on every replay of this instance (name-based, from the instance id,
+     * the current time and a counter).
+     *
+     * @return a deterministic UUID
+     */
+    UUID newUuid();
+
+    /** @return true while the code is re-executing events already in the history */
+    boolean isReplaying();
+
+    /** @return a logger that stays silent while the code is replaying, so each line is logged once */
+    Logger getLogger();
+
+    /**
+     * Sets a small, queryable status (converted to JSON), e.g. progress for a dashboard.
+     *
+     * @param status the new custom status, or null to clear it
+     */
+    void setCustomStatus(Object status);
+
+    /**
+     * Schedules an activity with a single attempt.
+     *
+     * @param name       the activity's registered name
+     * @param input      its input, or null
+     * @param resultType the type of its result ({@code Void.class} for none)
+     * @param <T>        the type of the result
+     * @return the activity's task
+     */
+    default <T> Task<T> callActivity(String name, Object input, Class<T> resultType) {
+        return callActivity(name, input, null, resultType);
+    }
+
+    /**
+     * Schedules an activity whose result is not needed.
+     *
+     * @param name  the activity's registered name
+     * @param input its input, or null
+     * @return the activity's task
+     */
+    default Task<Void> callActivity(String name, Object input) {
+        return callActivity(name, input, null, Void.class);
+    }
+
+    /**
+     * Schedules an activity.
+     *
+     * @param name       the activity's registered name
+     * @param input      its input, or null
+     * @param options    retry options, or null for a single attempt
+     * @param resultType the type of its result ({@code Void.class} for none)
+     * @param <T>        the type of the result
+     * @return a task that completes with the result of the first successful attempt, or fails
+     *         with the last failure once retries are exhausted
+     */
+    <T> Task<T> callActivity(String name, Object input, TaskOptions options, Class<T> resultType);
+
+    /**
+     * A durable timer: survives restarts, fires after the duration (measured in workflow time).
+     *
+     * @param delay how long to wait; zero or negative fires at once
+     * @return a task that completes when the timer fires
+     */
+    Task<Void> createTimer(Duration delay);
+
+    /**
+     * A durable timer that fires at a point in time.
+     *
+     * @param fireAt when to fire
+     * @return a task that completes when the timer fires
+     */
+    Task<Void> createTimer(Instant fireAt);
+
+    /**
+     * Waits for an external event with no timeout. Events raised before the wait are buffered
+     * and delivered in order; names compare case-insensitively.
+     *
+     * @param name the event's name
+     * @param type the type of its payload
+     * @param <T>  the type of the payload
+     * @return a task that completes with the event's payload
+     */
+    <T> Task<T> waitForExternalEvent(String name, Class<T> type);
+
+    /**
+     * Waits for an external event for at most {@code timeout}.
+     *
+     * @param name    the event's name
+     * @param timeout how long to wait; zero means only an already buffered event is taken
+     * @param type    the type of its payload
+     * @param <T>     the type of the payload
+     * @return a task that completes with the payload, or fails with {@link TaskCanceledException}
+     *         when the timeout passes first
+     */
+    <T> Task<T> waitForExternalEvent(String name, Duration timeout, Class<T> type);
+
+    /**
+     * A task that completes when all the given tasks completed, with their results in order. If
+     * any failed, it fails (after all completed) with a {@link CompositeTaskFailedException}.
+     *
+     * @param tasks the tasks to join
+     * @param <T>   the type of their results
+     * @return the joined task
+     */
+    <T> Task<List<T>> allOf(List<? extends Task<T>> tasks);
+
+    /**
+     * A task that completes as soon as any of the given tasks completes (successfully or not),
+     * with that task as its result.
+     *
+     * @param tasks the tasks to race
+     * @return the task of the first finished task
+     */
+    Task<Task<?>> anyOf(List<? extends Task<?>> tasks);
+
+    /**
+     * Varargs form of {@link #anyOf(List)}.
+     *
+     * @param tasks the tasks to race
+     * @return the task of the first finished task
+     */
+    default Task<Task<?>> anyOf(Task<?>... tasks) {
+        return anyOf(List.of(tasks));
+    }
+}

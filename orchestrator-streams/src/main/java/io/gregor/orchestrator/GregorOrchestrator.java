@@ -1,0 +1,298 @@
+package io.gregor.orchestrator;
+
+import io.gregor.client.workflow.Workflow;
+import io.gregor.orchestrator.internal.EngineSettings;
+import io.gregor.orchestrator.internal.OrchestratorTopology;
+import io.gregor.orchestrator.internal.WorkflowRegistry;
+import io.gregor.schemas.Topics;
+import io.gregor.schemas.payload.DataConverter;
+import java.lang.reflect.Constructor;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs workflows: a Kafka Streams application, embeddable in any Java program, that replays
+ * each instance's history and drives it forward with exactly-once processing.
+ *
+ * <pre>{@code
+ * try (GregorOrchestrator orchestrator = GregorOrchestrator.builder()
+ *         .bootstrapServers("localhost:9092")
+ *         .schemaRegistryUrl("http://localhost:8081")
+ *         .registerWorkflow(OrderProcessingWorkflow.class)
+ *         .build()) {
+ *     orchestrator.start();
+ *     ...
+ * }
+ * }</pre>
+ * Run several copies with the same application id to scale out; Kafka Streams spreads the
+ * partitions over them.
+ */
+public final class GregorOrchestrator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GregorOrchestrator.class);
+
+    private final Builder config;
+    private final Topology topology;
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    private GregorOrchestrator(Builder config) {
+        this.config = config;
+        this.topology = OrchestratorTopology.build(config.engineSettings(), config.registry);
+        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Creates any missing topic, then starts processing (non-blocking; see {@link #awaitRunning}).
+     */
+    public void start() {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        try (Admin admin = Admin.create(adminProps)) {
+            config.topics.ensureCreated(admin, config.partitions, config.taskPartitions, config.replicationFactor);
+        }
+        streams.start();
+        LOG.info("Gregor orchestrator '{}' started with workflows {}", config.applicationId(), config.registry.names());
+    }
+
+    /**
+     * Waits until the orchestrator processes records (all its stores restored).
+     *
+     * @param timeout how long to wait
+     * @throws TimeoutException if it is not running in time
+     */
+    public void awaitRunning(Duration timeout) throws TimeoutException {
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TimeoutException("Expected the orchestrator to be RUNNING within " + timeout + ", but it is " + streams.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("Interrupted while waiting for the orchestrator to run");
+        }
+    }
+
+    /** @return the state of the underlying Kafka Streams application */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** @return the topology, for inspection ({@code describe()}) */
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Stops processing and commits; live executions are dropped (they are rebuilt from history). */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+
+    /** Configures a {@link GregorOrchestrator}. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
+        private Topics topics = Topics.defaults();
+        private String applicationId;
+        private String stateDir;
+        private int partitions = 4;
+        private int taskPartitions = 8;
+        private short replicationFactor = 1;
+        private DataConverter converter = DataConverter.defaultConverter();
+        private int executionCacheSize = 10_000;
+        private Duration commitInterval = Duration.ofMillis(20);
+        private Duration yieldTimeout = Duration.ofSeconds(30);
+        private Duration timerInterval = Duration.ofMillis(50);
+        private final WorkflowRegistry registry = new WorkflowRegistry();
+        private final Map<String, Object> streamsOverrides = new HashMap<>();
+
+        private Builder() {
+        }
+
+        /** @param servers Kafka bootstrap servers @return this */
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** @param url the schema registry (Confluent REST API) URL @return this */
+        public Builder schemaRegistryUrl(String url) {
+            this.schemaRegistryUrl = url;
+            return this;
+        }
+
+        /** @param prefix prefix of every topic name (default "gregor") @return this */
+        public Builder topicPrefix(String prefix) {
+            this.topics = new Topics(prefix);
+            return this;
+        }
+
+        /** @param id the Kafka Streams application id (default "<prefix>-orchestrator") @return this */
+        public Builder applicationId(String id) {
+            this.applicationId = id;
+            return this;
+        }
+
+        /** @param dir where the local state stores live (default: Kafka Streams' default) @return this */
+        public Builder stateDir(String dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        /** @param count partitions of the orchestrator input topics when they are created (default 4) @return this */
+        public Builder partitions(int count) {
+            this.partitions = count;
+            return this;
+        }
+
+        /** @param count partitions of the activity-tasks topic when it is created (default 8) @return this */
+        public Builder taskPartitions(int count) {
+            this.taskPartitions = count;
+            return this;
+        }
+
+        /** @param factor replication factor of created topics and internal topics (default 1) @return this */
+        public Builder replicationFactor(int factor) {
+            this.replicationFactor = (short) factor;
+            return this;
+        }
+
+        /** @param dataConverter converter of payloads (default JSON) @return this */
+        public Builder dataConverter(DataConverter dataConverter) {
+            this.converter = Objects.requireNonNull(dataConverter);
+            return this;
+        }
+
+        /** @param size live executions kept per stream task; 0 replays on every event (default 10,000) @return this */
+        public Builder executionCacheSize(int size) {
+            this.executionCacheSize = size;
+            return this;
+        }
+
+        /**
+         * @param interval Kafka Streams commit interval (default 20 ms): the floor of per-step
+         *                 latency, since tasks become visible to workers at commit
+         * @return this
+         */
+        public Builder commitInterval(Duration interval) {
+            this.commitInterval = interval;
+            return this;
+        }
+
+        /** @param timeout how long workflow code may run without awaiting before the instance is stalled (default 30 s) @return this */
+        public Builder yieldTimeout(Duration timeout) {
+            this.yieldTimeout = timeout;
+            return this;
+        }
+
+        /** @param interval how often due timers are looked for (default 50 ms) @return this */
+        public Builder timerInterval(Duration interval) {
+            this.timerInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param key   a Kafka Streams (or "producer."/"consumer." prefixed client) property
+         * @param value its value, overriding Gregor's choice
+         * @return this
+         */
+        public Builder streamsProperty(String key, Object value) {
+            streamsOverrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * @param name    the name clients start it by
+         * @param factory makes a fresh workflow object per instance
+         * @return this
+         */
+        public Builder registerWorkflow(String name, Supplier<? extends Workflow> factory) {
+            registry.register(name, factory);
+            return this;
+        }
+
+        /**
+         * Registers a workflow class under its simple name; it needs a no-argument constructor.
+         *
+         * @param type the workflow class
+         * @return this
+         */
+        public Builder registerWorkflow(Class<? extends Workflow> type) {
+            Constructor<? extends Workflow> constructor;
+            try {
+                constructor = type.getDeclaredConstructor();
+                constructor.setAccessible(true);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalArgumentException("Expected a no-argument constructor on " + type.getName()
+                        + ", but found none; register it with a factory instead", e);
+            }
+            return registerWorkflow(type.getSimpleName(), () -> {
+                try {
+                    return constructor.newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Cannot create workflow " + type.getName() + ": " + e, e);
+                }
+            });
+        }
+
+        /** @return the orchestrator (not started) */
+        public GregorOrchestrator build() {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
+            return new GregorOrchestrator(this);
+        }
+
+        private String applicationId() {
+            return applicationId != null ? applicationId : topics.prefix() + "-orchestrator";
+        }
+
+        EngineSettings engineSettings() {
+            return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000);
+        }
+
+        Properties streamsProperties() {
+            Properties p = new Properties();
+            p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+            // poll.ms bounds how long an idle thread waits before committing what it did: keep it at or below the commit interval.
+            p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(10, commitInterval.toMillis())));
+            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+            p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
+            if (stateDir != null) {
+                p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+            }
+            p.putAll(streamsOverrides);
+            return p;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.gregor.orchestrator.internal;
+
+import io.gregor.schemas.Topics;
+import io.gregor.schemas.payload.DataConverter;
+import java.time.Duration;
+
+/**
+ * What the processor needs besides Kafka itself.
+ *
+ * @param topics             topic names
+ * @param schemaRegistryUrl  registry of the Avro schemas ("mock://..." in unit tests)
+ * @param converter          payload converter
+ * @param executionCacheSize live executions kept per stream task (0 disables the cache)
+ * @param yieldTimeout       how long workflow code may run without awaiting
+ * @param timerInterval      how often due timers are looked for (wall-clock)
+ * @param timerBatch         the most timers fired per punctuation
+ */
+public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
+                             Duration yieldTimeout, Duration timerInterval, int timerBatch) {
+}

@@ -1,0 +1,48 @@
+package io.gregor.orchestrator.internal;
+
+import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.avro.RuntimeStatus;
+import io.gregor.schemas.avro.WorkflowCompleted;
+import io.gregor.schemas.avro.WorkflowFailed;
+import io.gregor.schemas.avro.WorkflowStarted;
+import io.gregor.schemas.avro.WorkflowTerminated;
+
+/**
+ * The one place where history events change instance metadata, so live processing and any
+ * rebuild from history agree on status, output and length.
+ */
+final class InstanceApplier {
+    private InstanceApplier() {
+    }
+
+    static void apply(InstanceMetadata meta, HistoryEvent event) {
+        meta.setHistoryLength(meta.getHistoryLength() + 1);
+        meta.setUpdatedAt(event.getTimestamp());
+        switch (event.getEvent()) {
+            case WorkflowStarted started -> {
+                meta.setStatus(RuntimeStatus.RUNNING);
+                meta.setInput(started.getInput());
+            }
+            case WorkflowCompleted completed -> {
+                meta.setStatus(RuntimeStatus.COMPLETED);
+                meta.setOutput(completed.getOutput());
+            }
+            case WorkflowFailed failed -> {
+                meta.setStatus(RuntimeStatus.FAILED);
+                meta.setFailure(failed.getFailure());
+            }
+            case WorkflowTerminated terminated -> {
+                meta.setStatus(RuntimeStatus.TERMINATED);
+                meta.setOutput(terminated.getOutput());
+            }
+            default -> {
+                // other events change only length and time
+            }
+        }
+    }
+
+    static boolean isTerminal(RuntimeStatus status) {
+        return status == RuntimeStatus.COMPLETED || status == RuntimeStatus.FAILED || status == RuntimeStatus.TERMINATED;
+    }
+}

@@ -1,0 +1,67 @@
+package io.gregor.orchestrator.internal;
+
+import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityTask;
+import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.avro.WorkflowCompletion;
+import io.gregor.schemas.avro.WorkflowStatus;
+import io.gregor.schemas.registry.SchemaRegistryClient;
+import io.gregor.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Everything the orchestrator emits, forwarded to the named sinks inside the current transaction. */
+final class Outputs {
+    static final String TASKS_SINK = "activity-tasks-sink";
+    static final String STATUS_SINK = "workflow-status-sink";
+    static final String COMPLETIONS_SINK = "workflow-completions-sink";
+    static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+    private final ProcessorContext<byte[], byte[]> context;
+    private final Topics topics;
+    private final AvroSerde<ActivityTask> tasks;
+    private final AvroSerde<WorkflowStatus> statuses;
+    private final AvroSerde<WorkflowCompletion> completions;
+
+    Outputs(ProcessorContext<byte[], byte[]> context, Topics topics, SchemaRegistryClient registry) {
+        this.context = context;
+        this.topics = topics;
+        this.tasks = new AvroSerde<>(registry, ActivityTask.class);
+        this.statuses = new AvroSerde<>(registry, WorkflowStatus.class);
+        this.completions = new AvroSerde<>(registry, WorkflowCompletion.class);
+    }
+
+    /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
+    void task(ActivityTask task, long now) {
+        forward(TASKS_SINK, task.getInstanceId() + "/" + task.getTaskId(), tasks.serialize(topics.activityTasks(), task), now);
+    }
+
+    void status(InstanceMetadata m, long now) {
+        WorkflowStatus status = new WorkflowStatus(m.getInstanceId(), m.getWorkflowName(), m.getStatus(), m.getInput(), m.getOutput(),
+                m.getFailure(), m.getCustomStatus(), m.getCreatedAt(), m.getUpdatedAt(), m.getHistoryLength());
+        forward(STATUS_SINK, m.getInstanceId(), statuses.serialize(topics.status(), status), now);
+    }
+
+    void completion(InstanceMetadata m, long now) {
+        WorkflowCompletion completion = new WorkflowCompletion(m.getInstanceId(), m.getWorkflowName(), m.getStatus(), m.getOutput(),
+                m.getFailure(), m.getCreatedAt(), m.getUpdatedAt());
+        forward(COMPLETIONS_SINK, m.getInstanceId(), completions.serialize(topics.completions(), completion), now);
+    }
+
+    /** Keeps the original bytes and says why they were rejected, so an operator can fix and replay them. */
+    void deadLetter(byte[] key, byte[] value, String sourceTopic, int partition, long offset, String reason, long now) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("gregor.error.reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("gregor.error.topic", String.valueOf(sourceTopic).getBytes(StandardCharsets.UTF_8));
+        headers.add("gregor.error.partition", Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
+        headers.add("gregor.error.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8));
+        headers.add("gregor.error.source", "orchestrator".getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(key, value, now, headers), DEAD_LETTERS_SINK);
+    }
+
+    private void forward(String sink, String key, byte[] value, long now) {
+        context.forward(new Record<>(key.getBytes(StandardCharsets.UTF_8), value, now), sink);
+    }
+}

@@ -1,0 +1,115 @@
+package io.gregor.orchestrator.internal;
+
+import io.gregor.orchestrator.internal.store.HistoryRepository;
+import io.gregor.orchestrator.internal.store.InstanceRepository;
+import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.schemas.avro.DurableTimer;
+import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.registry.SchemaRegistryClient;
+import io.gregor.schemas.serde.AvroSerde;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single processor that sees every input of the instances of one partition. It only decodes,
+ * dispatches to a handler and lets the handler's step land in the stores and sinks; a record it
+ * cannot use goes to the dead-letter topic with the reason, and processing goes on.
+ */
+public final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowProcessor.class);
+
+    private final EngineSettings settings;
+    private final WorkflowRegistry registry;
+    private ProcessorContext<byte[], byte[]> context;
+    private InputDecoder decoder;
+    private Outputs outputs;
+    private TimerRepository timers;
+    private ExecutionCache cache;
+    private StartHandler starts;
+    private EventHandler events;
+    private ControlHandler controls;
+    private ResultHandler results;
+    private TimerHandler timerHandler;
+
+    /** @param settings engine settings @param registry the workflows to run */
+    public WorkflowProcessor(EngineSettings settings, WorkflowRegistry registry) {
+        this.settings = settings;
+        this.registry = registry;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
+        decoder = new InputDecoder(settings.topics(), schemaRegistry);
+        outputs = new Outputs(context, settings.topics(), schemaRegistry);
+        timers = new TimerRepository(context.getStateStore(TimerRepository.STORE), new AvroSerde<>(schemaRegistry, DurableTimer.class));
+        // A re-initialised task may follow an aborted transaction: start with an empty cache.
+        cache = new ExecutionCache(settings.executionCacheSize());
+        InstanceStepper stepper = new InstanceStepper(
+                new InstanceRepository(context.getStateStore(InstanceRepository.STORE), new AvroSerde<>(schemaRegistry, InstanceMetadata.class)),
+                new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryEvent.class)),
+                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout());
+        starts = new StartHandler(stepper);
+        events = new EventHandler(stepper);
+        controls = new ControlHandler(stepper);
+        results = new ResultHandler(stepper);
+        timerHandler = new TimerHandler(stepper);
+        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        long now = context.currentSystemTimeMs();
+        Rejection rejection = reason -> {
+            LOG.warn("Dead-lettered record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
+            outputs.deadLetter(record.key(), record.value(), source.topic(), source.partition(), source.offset(), reason, now);
+        };
+        Input input;
+        try {
+            input = decoder.decode(source.topic(), record.key(), record.value());
+        } catch (RuntimeException e) {
+            rejection.reject(e.getMessage());
+            return;
+        }
+        try {
+            switch (input) {
+                case Input.Start s -> starts.handle(s, now, rejection);
+                case Input.Event e -> events.handle(e, now, rejection);
+                case Input.Control c -> controls.handle(c, now, rejection);
+                case Input.Result r -> results.handle(r, now);
+                case Input.TimerDue t -> throw new IllegalStateException("Expected timers only from the timer store, but found one on " + source.topic());
+            }
+        } catch (RuntimeException e) {
+            // A bug must not stop every other instance of the partition; keep the record for a replay.
+            LOG.error("Unexpected failure processing {} for instance {}", input.getClass().getSimpleName(), input.instanceId(), e);
+            cache.evict(input.instanceId());
+            rejection.reject("Unexpected failure processing instance " + input.instanceId() + ": " + e);
+        }
+    }
+
+    private void fireDueTimers(long now) {
+        for (DurableTimer timer : timers.takeDue(now, settings.timerBatch())) {
+            try {
+                timerHandler.handle(new Input.TimerDue(timer), now);
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected failure firing timer {} of instance {}", timer.getTimerId(), timer.getInstanceId(), e);
+                cache.evict(timer.getInstanceId());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (cache != null) {
+            cache.clear();
+        }
+    }
+}

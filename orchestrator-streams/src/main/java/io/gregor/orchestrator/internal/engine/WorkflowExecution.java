@@ -1,0 +1,506 @@
+package io.gregor.orchestrator.internal.engine;
+
+import io.gregor.client.workflow.CompositeTaskFailedException;
+import io.gregor.client.workflow.RetryPolicy;
+import io.gregor.client.workflow.Task;
+import io.gregor.client.workflow.TaskCanceledException;
+import io.gregor.client.workflow.TaskFailedException;
+import io.gregor.client.workflow.TaskOptions;
+import io.gregor.client.workflow.Workflow;
+import io.gregor.client.workflow.WorkflowContext;
+import io.gregor.orchestrator.internal.engine.Command.CompleteWorkflow;
+import io.gregor.orchestrator.internal.engine.Command.CreateTimer;
+import io.gregor.orchestrator.internal.engine.Command.FailWorkflow;
+import io.gregor.orchestrator.internal.engine.Command.ScheduleTask;
+import io.gregor.schemas.Failures;
+import io.gregor.schemas.avro.EventRaised;
+import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.Payload;
+import io.gregor.schemas.avro.TaskCompleted;
+import io.gregor.schemas.avro.TaskFailed;
+import io.gregor.schemas.avro.TaskScheduled;
+import io.gregor.schemas.avro.TimerCreated;
+import io.gregor.schemas.avro.TimerFired;
+import io.gregor.schemas.avro.WorkflowCompleted;
+import io.gregor.schemas.avro.WorkflowFailed;
+import io.gregor.schemas.avro.WorkflowStarted;
+import io.gregor.schemas.avro.WorkflowTerminated;
+import io.gregor.schemas.payload.DataConverter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live run of a workflow instance: its code parked on a virtual thread plus the state rebuilt
+ * from its history. The execution is a pure function of the events fed to it: {@link #replay}
+ * rebuilds it from recorded history, {@link #apply} feeds new input events and returns the new
+ * commands, which the caller must record, in order, right after those inputs.
+ *
+ * <p>Kept alive in a cache between events, so a step costs O(new events); rebuilt by replay only
+ * after a restart, a rebalance or an eviction.
+ */
+public final class WorkflowExecution implements WorkflowContext {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
+
+    private final String instanceId;
+    private final String workflowName;
+    private final Workflow workflow;
+    private final DataConverter converter;
+    private final WorkflowThread thread;
+    private final Logger replaySafeLogger;
+
+    private Payload input;
+    private long currentTime;
+    private boolean replaying;
+    private int nextSequenceId;
+    private int historyLength;
+    private int uuidCounter;
+    private CompletableTask<?> blockedOn;
+    private Command completion;
+    private boolean ended;
+    private Payload customStatus;
+    private boolean customStatusChanged;
+
+    /** A task waiting for its result event; activityName is null for timers. */
+    private record Open(CompletableTask<Payload> task, String activityName) {
+    }
+
+    /** Tasks waiting for a result event, by sequence id. */
+    private final Map<Integer, Open> open = new HashMap<>();
+    /** Commands issued by the code and not yet matched with (replay) or recorded as (live) history. */
+    private final LinkedHashMap<Integer, Command> unmatched = new LinkedHashMap<>();
+    private final Map<String, ArrayDeque<CompletableTask<Payload>>> eventWaiters = new HashMap<>();
+    private final Map<String, ArrayDeque<Payload>> bufferedEvents = new HashMap<>();
+
+    /**
+     * @param instanceId   the instance
+     * @param workflowName its registered name
+     * @param workflow     a fresh object of the workflow's class
+     * @param converter    payload converter
+     * @param yieldTimeout how long code may run without awaiting before the instance is stalled
+     */
+    public WorkflowExecution(String instanceId, String workflowName, Workflow workflow, DataConverter converter, Duration yieldTimeout) {
+        this.instanceId = instanceId;
+        this.workflowName = workflowName;
+        this.workflow = workflow;
+        this.converter = converter;
+        this.thread = new WorkflowThread(yieldTimeout);
+        this.replaySafeLogger = ReplaySafeLogger.wrap(LoggerFactory.getLogger("gregor.workflow." + workflowName), () -> replaying);
+    }
+
+    // ------------------------------------------------------------------ engine side
+
+    /**
+     * Rebuilds the execution from recorded history, checking every command the code issues
+     * against the recorded one. Commands issued after the last recorded event (possible only for
+     * an instance that was stalled) are returned by the next {@link #apply}.
+     *
+     * @param past the instance's history, in sequence order
+     * @throws NonDeterministicWorkflowException if the code no longer matches the history
+     */
+    public void replay(List<HistoryEvent> past) {
+        replaying = true;
+        try {
+            for (HistoryEvent event : past) {
+                applyEvent(event);
+            }
+        } finally {
+            replaying = false;
+        }
+    }
+
+    /**
+     * Feeds new input events (already accepted, see {@link #accepts}) and runs the code.
+     *
+     * @param inputs new input events, in the order they are recorded
+     * @return the new commands, in order; the caller records one history event per command
+     */
+    public List<Command> apply(List<HistoryEvent> inputs) {
+        for (HistoryEvent event : inputs) {
+            applyEvent(event);
+        }
+        List<Command> commands = new ArrayList<>(unmatched.values());
+        unmatched.clear();
+        if (completion != null) {
+            commands.add(completion);
+            completion = null;
+        }
+        historyLength += commands.size();
+        return commands;
+    }
+
+    /**
+     * Whether a new input event still has something to complete here; results of finished or
+     * unknown tasks (duplicates, redeliveries) return false and must be dropped, not recorded.
+     *
+     * @param event the event body (TaskCompleted, TaskFailed, TimerFired, EventRaised ...)
+     * @return true if the event should be recorded and applied
+     */
+    public boolean accepts(Object event) {
+        return switch (event) {
+            case TaskCompleted c -> isOpenActivity(c.getTaskId());
+            case TaskFailed f -> isOpenActivity(f.getTaskId());
+            case TimerFired t -> open.containsKey(t.getTimerId()) && open.get(t.getTimerId()).activityName() == null;
+            default -> !ended;
+        };
+    }
+
+    private boolean isOpenActivity(int id) {
+        Open o = open.get(id);
+        return o != null && o.activityName() != null;
+    }
+
+    /** @return the number of history events this execution has consumed or produced */
+    public int historyLength() {
+        return historyLength;
+    }
+
+    /** @return true once the workflow completed, failed or was terminated */
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /** @return the custom status if it changed since the last call, else null */
+    public Payload takeCustomStatusChange() {
+        if (!customStatusChanged) {
+            return null;
+        }
+        customStatusChanged = false;
+        return customStatus;
+    }
+
+    /** @return true if {@link #takeCustomStatusChange()} has a change */
+    public boolean customStatusChanged() {
+        return customStatusChanged;
+    }
+
+    /** Ends the parked code so its virtual thread exits; the execution is unusable afterwards. */
+    public void destroy() {
+        thread.destroy();
+    }
+
+    private void applyEvent(HistoryEvent event) {
+        currentTime = event.getTimestamp().toEpochMilli();
+        historyLength++;
+        switch (event.getEvent()) {
+            case WorkflowStarted started -> {
+                input = started.getInput();
+                thread.start("gregor-wf-" + instanceId, this::runCode);
+                afterRun();
+            }
+            case TaskScheduled scheduled -> match(scheduled.getTaskId(), scheduled, "TaskScheduled(id=" + scheduled.getTaskId()
+                    + ", activity='" + scheduled.getActivityName() + "')");
+            case TimerCreated created -> match(created.getTimerId(), created, "TimerCreated(id=" + created.getTimerId() + ", fireAt="
+                    + created.getFireAt() + ")");
+            case TaskCompleted completed -> resolve(completed.getTaskId(), "TaskCompleted").task().complete(completed.getOutput());
+            case TaskFailed failed -> {
+                Open task = resolve(failed.getTaskId(), "TaskFailed");
+                task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(),
+                        FailureMapping.toPublic(failed.getFailure())));
+            }
+            case TimerFired fired -> resolve(fired.getTimerId(), "TimerFired").task().complete(null);
+            case EventRaised raised -> deliver(raised);
+            case WorkflowCompleted c -> matchCompletion(c, "WorkflowCompleted");
+            case WorkflowFailed f -> matchCompletion(f, "WorkflowFailed");
+            case WorkflowTerminated t -> {
+                ended = true;
+                thread.destroy();
+            }
+            default -> throw new IllegalStateException("Expected a known history event, but found "
+                    + event.getEvent().getClass().getName() + " in instance " + instanceId);
+        }
+        resumeWhileUnblocked();
+    }
+
+    private void match(int sequenceId, Object recorded, String recordedDescription) {
+        if (!replaying) {
+            throw new IllegalStateException("Expected only input events in a live step, but found " + recordedDescription);
+        }
+        Command issued = unmatched.remove(sequenceId);
+        if (issued == null) {
+            throw NonDeterministicWorkflowException.missing(instanceId, sequenceId, recordedDescription);
+        }
+        if (!issued.matches(recorded)) {
+            throw NonDeterministicWorkflowException.mismatch(instanceId, sequenceId, recordedDescription, issued.describe());
+        }
+    }
+
+    private void matchCompletion(Object recorded, String recordedDescription) {
+        if (!replaying) {
+            throw new IllegalStateException("Expected only input events in a live step, but found " + recordedDescription);
+        }
+        if (completion == null || !completion.matches(recorded)) {
+            throw NonDeterministicWorkflowException.mismatch(instanceId, nextSequenceId, recordedDescription,
+                    completion == null ? "no completion (the code has not returned)" : completion.describe());
+        }
+        completion = null;
+        ended = true;
+    }
+
+    private Open resolve(int sequenceId, String what) {
+        Open task = open.remove(sequenceId);
+        if (task == null) {
+            throw new NonDeterministicWorkflowException("Non-deterministic workflow (instance " + instanceId + "): history has "
+                    + what + " for sequence id " + sequenceId + ", but the code has no open task with that id");
+        }
+        return task;
+    }
+
+    private void deliver(EventRaised raised) {
+        String key = raised.getName().toLowerCase(Locale.ROOT);
+        ArrayDeque<CompletableTask<Payload>> waiters = eventWaiters.get(key);
+        if (waiters != null && !waiters.isEmpty()) {
+            waiters.poll().complete(raised.getPayload());
+        } else {
+            bufferedEvents.computeIfAbsent(key, k -> new ArrayDeque<>()).add(raised.getPayload());
+        }
+    }
+
+    private void resumeWhileUnblocked() {
+        while (blockedOn != null && blockedOn.isDone() && !thread.isFinished() && !ended) {
+            blockedOn = null;
+            thread.resume();
+            afterRun();
+        }
+    }
+
+    private void afterRun() {
+        if (thread.isFinished() && completion == null && !ended) {
+            throw new IllegalStateException("Expected workflow code of instance " + instanceId + " to return or fail, but it ended without either");
+        }
+    }
+
+    // ------------------------------------------------------------------ workflow side
+
+    private void runCode() {
+        try {
+            Object output = workflow.run(this);
+            completion = new CompleteWorkflow(converter.serialize(output));
+        } catch (WorkflowThread.Destroyed e) {
+            throw e;
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            completion = new FailWorkflow(Failures.of(t));
+            if (!replaying) {
+                LOG.info("Workflow {} (instance {}) failed: {}", workflowName, instanceId, t.toString());
+            }
+        }
+    }
+
+    void awaitTask(CompletableTask<?> task) {
+        if (task.isDone()) {
+            return;
+        }
+        checkWorkflowThread("Task.await()");
+        while (!task.isDone()) {
+            blockedOn = task;
+            thread.yieldToEngine();
+        }
+    }
+
+    private void checkWorkflowThread(String what) {
+        if (!thread.isWorkflowThread()) {
+            throw new IllegalStateException("Expected " + what + " to be called on the workflow thread of instance " + instanceId
+                    + ", but it was called on " + Thread.currentThread() + "; workflow code must not start threads");
+        }
+    }
+
+    private CompletableTask<Payload> issue(Command command, int sequenceId, String activityName) {
+        unmatched.put(sequenceId, command);
+        CompletableTask<Payload> task = new CompletableTask<>(this);
+        open.put(sequenceId, new Open(task, activityName));
+        return task;
+    }
+
+    private CompletableTask<Payload> scheduleAttempt(String name, Payload payload, int attempt) {
+        int id = nextSequenceId++;
+        return issue(new ScheduleTask(id, name, payload, attempt), id, name);
+    }
+
+    private CompletableTask<Payload> startTimer(long fireAt) {
+        int id = nextSequenceId++;
+        return issue(new CreateTimer(id, fireAt), id, null);
+    }
+
+    /** Each failed attempt waits on a durable timer, then schedules the next attempt under a new id. */
+    private void attempt(String name, Payload payload, int attempt, RetryPolicy policy, long firstAttemptAt,
+                         CompletableTask<Payload> result) {
+        CompletableTask<Payload> task = scheduleAttempt(name, payload, attempt);
+        task.onDone(() -> {
+            if (!task.isFailed()) {
+                result.complete(task.value());
+                return;
+            }
+            if (policy != null && task.failure() instanceof TaskFailedException failed
+                    && policy.shouldRetry(attempt, failed.getFailureDetails(), Duration.ofMillis(currentTime - firstAttemptAt))) {
+                CompletableTask<Payload> backoff = startTimer(currentTime + policy.delayAfter(attempt).toMillis());
+                backoff.onDone(() -> attempt(name, payload, attempt + 1, policy, firstAttemptAt, result));
+            } else {
+                result.fail(task.failure());
+            }
+        });
+    }
+
+    @Override
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    @Override
+    public String getName() {
+        return workflowName;
+    }
+
+    @Override
+    public <T> T getInput(Class<T> type) {
+        return converter.deserialize(input, type);
+    }
+
+    @Override
+    public Instant getCurrentInstant() {
+        return Instant.ofEpochMilli(currentTime);
+    }
+
+    @Override
+    public UUID newUuid() {
+        String name = instanceId + "/" + currentTime + "/" + (uuidCounter++);
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean isReplaying() {
+        return replaying;
+    }
+
+    @Override
+    public Logger getLogger() {
+        return replaySafeLogger;
+    }
+
+    @Override
+    public void setCustomStatus(Object status) {
+        customStatus = converter.serialize(status);
+        customStatusChanged = true;
+    }
+
+    @Override
+    public <T> Task<T> callActivity(String name, Object activityInput, TaskOptions options, Class<T> resultType) {
+        checkWorkflowThread("callActivity");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Expected an activity name, but found '" + name + "' in instance " + instanceId);
+        }
+        Payload payload = converter.serialize(activityInput);
+        CompletableTask<Payload> result = new CompletableTask<>(this);
+        attempt(name, payload, 1, options == null ? null : options.retryPolicy(), currentTime, result);
+        return result.map(p -> converter.deserialize(p, resultType));
+    }
+
+    @Override
+    public Task<Void> createTimer(Duration delay) {
+        return createTimer(getCurrentInstant().plus(delay));
+    }
+
+    @Override
+    public Task<Void> createTimer(Instant fireAt) {
+        checkWorkflowThread("createTimer");
+        return startTimer(fireAt.toEpochMilli()).map(p -> null);
+    }
+
+    @Override
+    public <T> Task<T> waitForExternalEvent(String name, Class<T> type) {
+        return waitForExternalEvent(name, null, type);
+    }
+
+    @Override
+    public <T> Task<T> waitForExternalEvent(String name, Duration timeout, Class<T> type) {
+        checkWorkflowThread("waitForExternalEvent");
+        String key = name.toLowerCase(Locale.ROOT);
+        CompletableTask<Payload> event = new CompletableTask<>(this);
+        ArrayDeque<Payload> buffered = bufferedEvents.get(key);
+        if (buffered != null && !buffered.isEmpty()) {
+            event.complete(buffered.poll());
+        } else if (timeout != null && timeout.isZero()) {
+            event.fail(new TaskCanceledException("No external event '" + name + "' had arrived for instance " + instanceId
+                    + " and the timeout is zero"));
+        } else {
+            ArrayDeque<CompletableTask<Payload>> waiters = eventWaiters.computeIfAbsent(key, k -> new ArrayDeque<>());
+            waiters.add(event);
+            if (timeout != null && !timeout.isNegative()) {
+                CompletableTask<Payload> timer = startTimer(currentTime + timeout.toMillis());
+                timer.onDone(() -> {
+                    if (!event.isDone()) {
+                        waiters.remove(event);
+                        event.fail(new TaskCanceledException("Timed out after " + timeout + " waiting for external event '"
+                                + name + "' (instance " + instanceId + ")"));
+                    }
+                });
+            }
+        }
+        return event.map(p -> converter.deserialize(p, type));
+    }
+
+    @Override
+    public <T> Task<List<T>> allOf(List<? extends Task<T>> tasks) {
+        CompletableTask<List<T>> all = new CompletableTask<>(this);
+        if (tasks.isEmpty()) {
+            all.complete(List.of());
+            return all;
+        }
+        int[] remaining = {tasks.size()};
+        for (Task<T> task : tasks) {
+            own(task).onDone(() -> {
+                if (--remaining[0] > 0) {
+                    return;
+                }
+                List<T> results = new ArrayList<>(tasks.size());
+                List<RuntimeException> failures = new ArrayList<>();
+                for (Task<T> t : tasks) {
+                    CompletableTask<T> c = own(t);
+                    if (c.isFailed()) {
+                        failures.add(c.failure());
+                    } else {
+                        results.add(c.value());
+                    }
+                }
+                if (failures.isEmpty()) {
+                    all.complete(results);
+                } else {
+                    all.fail(new CompositeTaskFailedException(tasks.size(), failures));
+                }
+            });
+        }
+        return all;
+    }
+
+    @Override
+    public Task<Task<?>> anyOf(List<? extends Task<?>> tasks) {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("Expected at least one task for anyOf, but found none (instance " + instanceId + ")");
+        }
+        CompletableTask<Task<?>> first = new CompletableTask<>(this);
+        for (Task<?> task : tasks) {
+            own(task).onDone(() -> first.complete(task));
+        }
+        return first;
+    }
+
+    private <T> CompletableTask<T> own(Task<T> task) {
+        if (task instanceof CompletableTask<T> c) {
+            return c;
+        }
+        throw new IllegalArgumentException("Expected a task created by this workflow context, but found "
+                + (task == null ? "null" : task.getClass().getName()));
+    }
+}

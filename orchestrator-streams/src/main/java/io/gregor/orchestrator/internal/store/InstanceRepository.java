@@ -1,0 +1,31 @@
+package io.gregor.orchestrator.internal.store;
+
+import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.serde.AvroSerde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Instance metadata by instance id (store {@value #STORE}). */
+public final class InstanceRepository {
+    /** The store's name; its changelog is the durable record of every instance. */
+    public static final String STORE = "gregor-instances";
+
+    private final KeyValueStore<Bytes, byte[]> store;
+    private final AvroSerde<InstanceMetadata> serde;
+
+    /** @param store the underlying store @param serde value serde */
+    public InstanceRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<InstanceMetadata> serde) {
+        this.store = store;
+        this.serde = serde;
+    }
+
+    /** @param instanceId the id @return its metadata, or null */
+    public InstanceMetadata get(String instanceId) {
+        return serde.deserialize(STORE, store.get(StoreKeys.instance(instanceId)));
+    }
+
+    /** @param metadata the metadata to store under its instance id */
+    public void put(InstanceMetadata metadata) {
+        store.put(StoreKeys.instance(metadata.getInstanceId()), serde.serialize(STORE, metadata));
+    }
+}

@@ -1,0 +1,34 @@
+package io.gregor.orchestrator.internal.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * Byte layouts of store keys, chosen so RocksDB's byte order gives the scans we need: all of one
+ * instance's history in sequence order (length-prefixed id, then big-endian sequence), and timers
+ * in due order (big-endian due time first).
+ */
+final class StoreKeys {
+    private StoreKeys() {
+    }
+
+    static Bytes instance(String instanceId) {
+        return Bytes.wrap(instanceId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Bytes history(String instanceId, int sequence) {
+        byte[] id = instanceId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(2 + id.length + 4).putShort((short) id.length).put(id).putInt(sequence).array());
+    }
+
+    static Bytes timer(long fireAt, String instanceId, int timerId) {
+        byte[] id = instanceId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(8 + 2 + id.length + 4).putLong(fireAt).putShort((short) id.length).put(id)
+                .putInt(timerId).array());
+    }
+
+    static long timerFireAt(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong();
+    }
+}
