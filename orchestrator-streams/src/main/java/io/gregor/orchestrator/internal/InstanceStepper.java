@@ -3,6 +3,7 @@ package io.gregor.orchestrator.internal;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.orchestrator.internal.engine.Command;
 import io.gregor.orchestrator.internal.engine.FailureMapping;
+import io.gregor.orchestrator.internal.engine.NonDeterministicWorkflowException;
 import io.gregor.orchestrator.internal.engine.WorkflowExecution;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
@@ -189,7 +190,11 @@ final class InstanceStepper {
     }
 
     private void stall(InstanceMetadata meta, RuntimeException cause, RuntimeStatus before) {
-        LOG.warn("Instance {} ({}) is stalled: {}", meta.getInstanceId(), meta.getWorkflowName(), cause.getMessage());
+        if (cause instanceof NonDeterministicWorkflowException) {
+            LOG.warn("Instance {} ({}) is stalled: {}", meta.getInstanceId(), meta.getWorkflowName(), cause.getMessage());
+        } else {
+            LOG.warn("Instance {} ({}) is stalled by an unexpected error", meta.getInstanceId(), meta.getWorkflowName(), cause);
+        }
         meta.setStatus(RuntimeStatus.STALLED);
         meta.setFailure(Failures.of(cause));
         save(meta, before, true, meta.getUpdatedAt().toEpochMilli());

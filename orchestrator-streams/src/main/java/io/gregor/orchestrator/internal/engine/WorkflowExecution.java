@@ -80,7 +80,8 @@ public final class WorkflowExecution implements WorkflowContext {
     /** Commands issued by the code and not yet matched with (replay) or recorded as (live) history. */
     private final LinkedHashMap<Integer, Command> unmatched = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<CompletableTask<Payload>>> eventWaiters = new HashMap<>();
-    private final Map<String, ArrayDeque<Payload>> bufferedEvents = new HashMap<>();
+    /** Events no one waited for yet; kept as records because a payload may be null. */
+    private final Map<String, ArrayDeque<EventRaised>> bufferedEvents = new HashMap<>();
 
     /**
      * @param instanceId   the instance
@@ -262,7 +263,7 @@ public final class WorkflowExecution implements WorkflowContext {
         if (waiters != null && !waiters.isEmpty()) {
             waiters.poll().complete(raised.getPayload());
         } else {
-            bufferedEvents.computeIfAbsent(key, k -> new ArrayDeque<>()).add(raised.getPayload());
+            bufferedEvents.computeIfAbsent(key, k -> new ArrayDeque<>()).add(raised);
         }
     }
 
@@ -428,9 +429,9 @@ public final class WorkflowExecution implements WorkflowContext {
         checkWorkflowThread("waitForExternalEvent");
         String key = name.toLowerCase(Locale.ROOT);
         CompletableTask<Payload> event = new CompletableTask<>(this);
-        ArrayDeque<Payload> buffered = bufferedEvents.get(key);
+        ArrayDeque<EventRaised> buffered = bufferedEvents.get(key);
         if (buffered != null && !buffered.isEmpty()) {
-            event.complete(buffered.poll());
+            event.complete(buffered.poll().getPayload());
         } else if (timeout != null && timeout.isZero()) {
             event.fail(new TaskCanceledException("No external event '" + name + "' had arrived for instance " + instanceId
                     + " and the timeout is zero"));

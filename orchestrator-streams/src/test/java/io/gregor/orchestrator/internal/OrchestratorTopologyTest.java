@@ -1,0 +1,313 @@
+package io.gregor.orchestrator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gregor.client.workflow.RetryPolicy;
+import io.gregor.client.workflow.TaskCanceledException;
+import io.gregor.client.workflow.TaskOptions;
+import io.gregor.client.workflow.Workflow;
+import io.gregor.orchestrator.internal.store.HistoryRepository;
+import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityResult;
+import io.gregor.schemas.avro.ActivityTask;
+import io.gregor.schemas.avro.ExternalEvent;
+import io.gregor.schemas.avro.FailureDetails;
+import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.RuntimeStatus;
+import io.gregor.schemas.avro.StartWorkflow;
+import io.gregor.schemas.avro.WorkflowCompletion;
+import io.gregor.schemas.avro.WorkflowStatus;
+import io.gregor.schemas.payload.DataConverter;
+import io.gregor.schemas.registry.SchemaRegistryClient;
+import io.gregor.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology with a hand-driven wall clock: timers fire because time is advanced, never by sleeping. */
+class OrchestratorTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final DataConverter JSON = DataConverter.defaultConverter();
+    private static final AtomicBoolean CHANGED_CODE = new AtomicBoolean();
+
+    private final Topics topics = new Topics("ttd");
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, StartWorkflow> starts;
+    private TestInputTopic<String, ExternalEvent> events;
+    private TestInputTopic<String, ActivityResult> results;
+    private TestInputTopic<byte[], byte[]> rawStarts;
+    private TestOutputTopic<String, ActivityTask> tasks;
+    private TestOutputTopic<String, WorkflowStatus> statuses;
+    private TestOutputTopic<String, WorkflowCompletion> completions;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    private void startDriver(int cacheSize) {
+        WorkflowRegistry workflows = new WorkflowRegistry();
+        workflows.register("Sleeper", () -> ctx -> {
+            ctx.createTimer(Duration.ofMinutes(5)).await();
+            return "woke at " + ctx.getCurrentInstant();
+        });
+        workflows.register("Approval", () -> ctx -> {
+            try {
+                return "approved by " + ctx.waitForExternalEvent("approval", Duration.ofHours(1), String.class).await();
+            } catch (TaskCanceledException e) {
+                return "timed out";
+            }
+        });
+        workflows.register("Chain", () -> ctx -> {
+            String a = ctx.callActivity(CHANGED_CODE.get() ? "Changed" : "A", ctx.getInput(String.class), String.class).await();
+            return ctx.callActivity("B", a, String.class).await();
+        });
+        workflows.register("Retry", () -> ctx -> ctx.callActivity("Flaky", null,
+                TaskOptions.withRetryPolicy(RetryPolicy.of(3, Duration.ofSeconds(10))), String.class).await());
+        EngineSettings settings = new EngineSettings(topics, registryUrl(), JSON, cacheSize, Duration.ofSeconds(10),
+                Duration.ofMillis(100), 1000);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, workflows), props, T0);
+        starts = driver.createInputTopic(topics.starts(), new StringSerializer(), serde(StartWorkflow.class));
+        events = driver.createInputTopic(topics.events(), new StringSerializer(), serde(ExternalEvent.class));
+        results = driver.createInputTopic(topics.activityResults(), new StringSerializer(), serde(ActivityResult.class));
+        rawStarts = driver.createInputTopic(topics.starts(), new ByteArraySerializer(), new ByteArraySerializer());
+        tasks = driver.createOutputTopic(topics.activityTasks(), new StringDeserializer(), serde(ActivityTask.class));
+        statuses = driver.createOutputTopic(topics.status(), new StringDeserializer(), serde(WorkflowStatus.class));
+        completions = driver.createOutputTopic(topics.completions(), new StringDeserializer(), serde(WorkflowCompletion.class));
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private String registryUrl;
+
+    private String registryUrl() {
+        if (registryUrl == null) {
+            registryUrl = "mock://ttd-" + UUID.randomUUID();
+        }
+        return registryUrl;
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> AvroSerde<T> serde(Class<T> type) {
+        return new AvroSerde<>(SchemaRegistryClient.forUrl(registryUrl()), type);
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        CHANGED_CODE.set(false);
+    }
+
+    private void start(String id, String workflow, Object input) {
+        starts.pipeInput(id, new StartWorkflow(id, workflow, JSON.serialize(input), null));
+    }
+
+    private void succeed(ActivityTask task, Object output) {
+        results.pipeInput(task.getInstanceId(), new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true,
+                JSON.serialize(output), null, "test-worker"));
+    }
+
+    private void fail(ActivityTask task) {
+        results.pipeInput(task.getInstanceId(), new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), false,
+                null, new FailureDetails("java.io.IOException", "flaky", null, false), "test-worker"));
+    }
+
+    private static String outputOf(WorkflowCompletion completion) {
+        return JSON.deserialize(completion.getOutput(), String.class);
+    }
+
+    private List<HistoryEvent> history(String instanceId) {
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(HistoryRepository.STORE);
+        AvroSerde<HistoryEvent> serde = serde(HistoryEvent.class);
+        List<HistoryEvent> events = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (new String(kv.key.get(), StandardCharsets.UTF_8).contains(instanceId)) {
+                    events.add(serde.deserialize(HistoryRepository.STORE, kv.value));
+                }
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void aDurableTimerFiresOnlyWhenWallClockTimeReachesIt() {
+        startDriver(100);
+        start("sleep-1", "Sleeper", null);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(4));
+        assertThat(completions.isEmpty()).as("not due after 4 minutes").isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+        WorkflowCompletion done = completions.readValue();
+        assertThat(done.getStatus()).isEqualTo(RuntimeStatus.COMPLETED);
+        assertThat(outputOf(done)).isEqualTo("woke at " + T0.plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void anEventBeforeTheTimeoutWinsAndTheLaterTimerChangesNothing() {
+        startDriver(100);
+        start("appr-1", "Approval", null);
+        events.pipeInput("appr-1", new ExternalEvent("appr-1", "Approval", JSON.serialize("alice")));
+
+        driver.advanceWallClockTime(Duration.ofHours(2));
+
+        assertThat(completions.readValuesToList()).singleElement().satisfies(c -> assertThat(outputOf(c)).isEqualTo("approved by alice"));
+    }
+
+    @Test
+    void withoutTheEventTheTimeoutFires() {
+        startDriver(100);
+        start("appr-2", "Approval", null);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(59));
+        assertThat(completions.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+        assertThat(outputOf(completions.readValue())).isEqualTo("timed out");
+    }
+
+    @Test
+    void aChainRunsStepByStepAndADuplicateResultIsNotRecordedTwice() {
+        startDriver(100);
+        start("chain-1", "Chain", "x");
+        TestRecord<String, ActivityTask> first = tasks.readRecord();
+        succeed(first.value(), "a");
+        int historyAfterFirstResult = history("chain-1").size();
+
+        succeed(first.value(), "a"); // redelivered result
+        ActivityTask second = tasks.readValue();
+        succeed(second, "b");
+
+        assertThat(first.key()).isEqualTo("chain-1/0");
+        assertThat(first.value().getActivityName()).isEqualTo("A");
+        assertThat(second.getActivityName()).isEqualTo("B");
+        assertThat(JSON.deserialize(second.getInput(), String.class)).isEqualTo("a");
+        assertThat(tasks.isEmpty()).as("the duplicate scheduled nothing").isTrue();
+        assertThat(history("chain-1")).hasSize(historyAfterFirstResult + 2); // TaskCompleted(B), WorkflowCompleted
+        assertThat(completions.readValuesToList()).singleElement().satisfies(c -> assertThat(outputOf(c)).isEqualTo("b"));
+    }
+
+    @Test
+    void aRetryWaitsForItsBackoffOnTheWallClock() {
+        startDriver(100);
+        start("retry-1", "Retry", null);
+        fail(tasks.readValue());
+
+        driver.advanceWallClockTime(Duration.ofSeconds(9));
+        assertThat(tasks.isEmpty()).as("still backing off").isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        ActivityTask secondAttempt = tasks.readValue();
+        succeed(secondAttempt, "ok");
+
+        assertThat(secondAttempt.getAttempt()).isEqualTo(2);
+        assertThat(outputOf(completions.readValue())).isEqualTo("ok");
+    }
+
+    @Test
+    void aRecordThatIsNotAvroGoesToTheDeadLetterTopicWithTheReasonAndProcessingGoesOn() {
+        startDriver(100);
+        rawStarts.pipeInput("bad-1".getBytes(StandardCharsets.UTF_8), "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8));
+        start("sleep-2", "Sleeper", null);
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{\"not\":\"avro\"}");
+        assertThat(header(dead, "gregor.error.reason")).contains("Expected magic byte 0").contains("0x7b");
+        assertThat(header(dead, "gregor.error.topic")).isEqualTo(topics.starts());
+        assertThat(statuses.readValuesToList()).extracting(WorkflowStatus::getInstanceId).containsExactly("sleep-2");
+    }
+
+    @Test
+    void aStartForAnUnregisteredWorkflowEndsFailedNamingIt() {
+        startDriver(100);
+        start("nope-1", "NoSuchWorkflow", null);
+
+        WorkflowCompletion done = completions.readValue();
+        assertThat(done.getStatus()).isEqualTo(RuntimeStatus.FAILED);
+        assertThat(done.getFailure().getMessage()).contains("'NoSuchWorkflow'").contains("Approval", "Chain", "Retry", "Sleeper");
+    }
+
+    @Test
+    void aSecondStartForARunningInstanceChangesNothing() {
+        startDriver(100);
+        start("dup-1", "Chain", "first");
+        List<HistoryEvent> before = history("dup-1");
+
+        start("dup-1", "Sleeper", "second");
+
+        assertThat(history("dup-1")).isEqualTo(before);
+        assertThat(tasks.readValuesToList()).hasSize(1);
+        assertThat(header(deadLetters.readRecord(), "gregor.error.reason"))
+                .isEqualTo("Expected no instance with id 'dup-1', but found one RUNNING (workflow 'Chain', created " + T0
+                        + "); the duplicate start was ignored");
+    }
+
+    @Test
+    void changedCodeStallsTheInstanceWithTheNonDeterminismErrorAndFixedCodeRecoversIt() {
+        startDriver(0); // no cache: every step replays, as after a restart
+        start("nd-1", "Chain", "x");
+        ActivityTask first = tasks.readValue();
+        CHANGED_CODE.set(true);
+
+        succeed(first, "a");
+
+        WorkflowStatus stalled = statuses.readValuesToList().getLast();
+        assertThat(stalled.getStatus()).isEqualTo(RuntimeStatus.STALLED);
+        assertThat(stalled.getFailure().getMessage()).contains("at sequence id 0 expected TaskScheduled(id=0, activity='A')")
+                .contains("ScheduleTask(id=0, activity='Changed'");
+        assertThat(tasks.isEmpty()).isTrue();
+
+        CHANGED_CODE.set(false); // "deploy the fix", then any new input resumes it
+        events.pipeInput("nd-1", new ExternalEvent("nd-1", "poke", null));
+        ActivityTask second = tasks.readValue();
+        succeed(second, "b");
+
+        assertThat(second.getActivityName()).isEqualTo("B");
+        assertThat(outputOf(completions.readValue())).isEqualTo("b");
+    }
+
+    @Test
+    void theHistoryIsTheSameWithAndWithoutTheExecutionCache() {
+        List<List<HistoryEvent>> histories = new ArrayList<>();
+        for (int cacheSize : new int[] {100, 0}) {
+            startDriver(cacheSize);
+            start("same-1", "Chain", "x");
+            succeed(tasks.readValue(), "a");
+            succeed(tasks.readValue(), "b");
+            start("same-2", "Retry", null);
+            fail(tasks.readValue());
+            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            succeed(tasks.readValue(), "ok");
+            histories.add(new ArrayList<>(history("same-1")));
+            histories.getLast().addAll(history("same-2"));
+            driver.close();
+            driver = null;
+        }
+
+        assertThat(histories.get(0)).hasSize(6 + 8).isEqualTo(histories.get(1));
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

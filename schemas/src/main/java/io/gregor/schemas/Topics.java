@@ -1,0 +1,225 @@
+package io.gregor.schemas;
+
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Names of every Gregor topic for a prefix (default {@value #DEFAULT_PREFIX}):
+ * {@code <prefix>.workflow-starts}, {@code .workflow-events}, {@code .workflow-control},
+ * {@code .activity-tasks}, {@code .activity-results}, {@code .workflow-completions},
+ * {@code .workflow-status} and {@code .dead-letters}.
+ *
+ * <p>Instances are immutable and compare equal when their prefixes are equal.
+ */
+public final class Topics {
+
+  /** The prefix used when none is configured. */
+  public static final String DEFAULT_PREFIX = "gregor";
+
+  /** Kafka's limit on topic name length. */
+  private static final int MAX_TOPIC_LENGTH = 249;
+  private static final String LONGEST_SUFFIX = ".workflow-completions";
+
+  private final String prefix;
+
+  /**
+   * Creates the topic names for a prefix.
+   *
+   * @param prefix non-blank, only letters, digits, '.', '_' and '-', short enough that every
+   *     topic name stays within Kafka's 249 characters
+   * @throws IllegalArgumentException if the prefix cannot start a legal topic name
+   */
+  public Topics(String prefix) {
+    this.prefix = validatePrefix(prefix);
+  }
+
+  /**
+   * The topics for the default prefix {@value #DEFAULT_PREFIX}.
+   *
+   * @return the default topic names
+   */
+  public static Topics defaults() {
+    return new Topics(DEFAULT_PREFIX);
+  }
+
+  /**
+   * The prefix every topic name starts with.
+   *
+   * @return the prefix, without the separating dot
+   */
+  public String prefix() {
+    return prefix;
+  }
+
+  /**
+   * Public contract: start-workflow requests, keyed by instance id.
+   *
+   * @return {@code <prefix>.workflow-starts}
+   */
+  public String starts() {
+    return prefix + ".workflow-starts";
+  }
+
+  /**
+   * Public contract: external events raised on instances, keyed by instance id.
+   *
+   * @return {@code <prefix>.workflow-events}
+   */
+  public String events() {
+    return prefix + ".workflow-events";
+  }
+
+  /**
+   * Internal: lifecycle requests (terminate, suspend, ...), keyed by instance id.
+   *
+   * @return {@code <prefix>.workflow-control}
+   */
+  public String control() {
+    return prefix + ".workflow-control";
+  }
+
+  /**
+   * Internal: activity attempts for workers, keyed by {@code <instance id>/<task id>}.
+   *
+   * @return {@code <prefix>.activity-tasks}
+   */
+  public String activityTasks() {
+    return prefix + ".activity-tasks";
+  }
+
+  /**
+   * Internal: what workers report back, keyed by instance id.
+   *
+   * @return {@code <prefix>.activity-results}
+   */
+  public String activityResults() {
+    return prefix + ".activity-results";
+  }
+
+  /**
+   * Public contract: terminal outcomes, keyed by instance id.
+   *
+   * @return {@code <prefix>.workflow-completions}
+   */
+  public String completions() {
+    return prefix + ".workflow-completions";
+  }
+
+  /**
+   * Public contract: latest status per instance (compacted), keyed by instance id.
+   *
+   * @return {@code <prefix>.workflow-status}
+   */
+  public String status() {
+    return prefix + ".workflow-status";
+  }
+
+  /**
+   * Unreadable or invalid records, with the reason in headers, under their original key.
+   *
+   * @return {@code <prefix>.dead-letters}
+   */
+  public String deadLetters() {
+    return prefix + ".dead-letters";
+  }
+
+  /**
+   * The topics the orchestrator reads; they must be co-partitioned (same partition count).
+   *
+   * @return starts, events, control and activity-results, in that order
+   */
+  public List<String> orchestratorInputs() {
+    return List.of(starts(), events(), control(), activityResults());
+  }
+
+  /**
+   * Every Gregor topic of this prefix.
+   *
+   * @return all eight topic names
+   */
+  public List<String> all() {
+    return List.of(
+        starts(), events(), control(), activityTasks(), activityResults(), completions(), status(),
+        deadLetters());
+  }
+
+  /**
+   * Creates any missing topic. Idempotent: existing topics are left as they are, and a topic
+   * created concurrently by another process is not an error.
+   *
+   * <p>When some orchestrator inputs already exist, missing inputs are created with their
+   * partition count rather than {@code partitions}, because co-partitioning is what the
+   * orchestrator needs and a mismatch could never be repaired by adding partitions later
+   * without moving keys.
+   *
+   * @param admin the admin client to use; not closed
+   * @param partitions partitions of the orchestrator inputs, completions, status and
+   *     dead-letters topics
+   * @param taskPartitions partitions of the activity-tasks topic
+   * @param replicationFactor replication factor of every topic, or -1 for the broker default
+   * @throws IllegalStateException if existing orchestrator inputs differ in partition count
+   * @throws KafkaException if the cluster cannot be read or a topic cannot be created
+   */
+  public void ensureCreated(
+      Admin admin, int partitions, int taskPartitions, short replicationFactor) {
+    Objects.requireNonNull(admin, "admin");
+    requirePositive("partitions", partitions);
+    requirePositive("taskPartitions", taskPartitions);
+    if (replicationFactor < 1 && replicationFactor != -1) {
+      throw new IllegalArgumentException(
+          "Expected a replication factor >= 1 or -1 (broker default), but found "
+              + replicationFactor);
+    }
+    new TopicCreator(this, admin).ensure(partitions, taskPartitions, replicationFactor);
+  }
+
+  private static void requirePositive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(
+          "Expected " + name + " >= 1, but found " + value);
+    }
+  }
+
+  private static String validatePrefix(String prefix) {
+    if (prefix == null || prefix.isBlank()) {
+      throw new IllegalArgumentException(
+          "Expected a non-blank topic prefix, but found "
+              + (prefix == null ? "null" : "'" + prefix + "'"));
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '-';
+      if (!legal) {
+        throw new IllegalArgumentException(
+            "Expected a topic prefix of ASCII letters, digits, '.', '_' or '-', but found '"
+                + prefix + "' with '" + c + "' at index " + i);
+      }
+    }
+    int maxLength = MAX_TOPIC_LENGTH - LONGEST_SUFFIX.length();
+    if (prefix.length() > maxLength) {
+      throw new IllegalArgumentException(
+          "Expected a topic prefix of at most " + maxLength
+              + " characters (topic names are limited to " + MAX_TOPIC_LENGTH
+              + "), but found " + prefix.length());
+    }
+    return prefix;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Topics other && other.prefix.equals(prefix);
+  }
+
+  @Override
+  public int hashCode() {
+    return prefix.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Topics[" + prefix + "]";
+  }
+}

@@ -1,0 +1,61 @@
+package io.gregor.schemas.registry;
+
+import java.util.Locale;
+import org.apache.avro.Schema;
+
+/**
+ * A client of the Confluent Schema Registry REST API (works with Confluent Schema Registry,
+ * Apicurio's {@code /apis/ccompat/v7}, Karapace and Redpanda).
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface SchemaRegistryClient extends AutoCloseable {
+
+  /**
+   * Registers (or finds) the schema under the subject and returns its global id. Cached: the
+   * second call for the same subject and schema makes no request.
+   *
+   * @param subject the subject, e.g. {@code gregor.workflow-starts-value}
+   * @param schema the Avro schema
+   * @return the registry-wide id of the schema
+   * @throws SchemaRegistryException if the registry refuses the schema or cannot be reached
+   */
+  int register(String subject, Schema schema);
+
+  /**
+   * The schema with this global id. Cached.
+   *
+   * @param id the registry-wide schema id
+   * @return the schema
+   * @throws SchemaRegistryException naming the id if it is unknown (HTTP 404, error code 40403)
+   *     or if the registry cannot be reached
+   */
+  Schema getById(int id);
+
+  /**
+   * Creates a client for a URL.
+   *
+   * @param url {@code mock://<scope>} for a JVM-wide in-memory registry per scope (unit tests,
+   *     {@code TopologyTestDriver}); {@code http://...} or {@code https://...} for a real
+   *     registry (the base URL, e.g. {@code http://localhost:8080/apis/ccompat/v7})
+   * @return a new client; close it when done (closing a mock client keeps its scope's schemas)
+   * @throws IllegalArgumentException if the URL has another scheme
+   */
+  static SchemaRegistryClient forUrl(String url) {
+    String lower = url == null ? "" : url.trim().toLowerCase(Locale.ROOT);
+    if (lower.startsWith(InMemorySchemaRegistryClient.MOCK_SCHEME)) {
+      return InMemorySchemaRegistryClient.forScope(
+          url.trim().substring(InMemorySchemaRegistryClient.MOCK_SCHEME.length()));
+    }
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      return new HttpSchemaRegistryClient(url.trim());
+    }
+    throw new IllegalArgumentException(
+        "Expected a schema registry URL starting with http://, https:// or mock://, but found "
+            + (url == null ? "null" : "'" + url + "'"));
+  }
+
+  /** Releases the client's resources; cached schemas are dropped with it. */
+  @Override
+  void close();
+}

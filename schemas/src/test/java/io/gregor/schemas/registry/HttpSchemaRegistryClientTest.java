@@ -1,0 +1,285 @@
+package io.gregor.schemas.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gregor.schemas.avro.ExternalEvent;
+import io.gregor.schemas.avro.StartWorkflow;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpSchemaRegistryClientTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Schema SCHEMA = StartWorkflow.getClassSchema();
+
+  private StubRegistryServer server;
+  private HttpSchemaRegistryClient client;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = new StubRegistryServer();
+    client = new HttpSchemaRegistryClient(server.url());
+  }
+
+  @AfterEach
+  void stopServer() {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void registerPostsTheSchemaToTheSubjectsVersionsAndReturnsTheId() throws Exception {
+    server.respond(200, "{\"id\":42}");
+
+    int id = client.register("gregor.workflow-starts-value", SCHEMA);
+
+    assertThat(id).isEqualTo(42);
+    StubRegistryServer.Recorded request = server.requests().get(0);
+    assertThat(request.method()).isEqualTo("POST");
+    assertThat(request.path()).isEqualTo("/subjects/gregor.workflow-starts-value/versions");
+    assertThat(request.contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
+    assertThat(request.accept()).contains("application/vnd.schemaregistry.v1+json");
+    assertThat(JSON.readTree(request.body()).get("schema").asText()).isEqualTo(SCHEMA.toString());
+  }
+
+  @Test
+  void registeringTheSameSchemaTwiceMakesOneRequest() {
+    server.respond(200, "{\"id\":42}");
+
+    client.register("s-value", SCHEMA);
+    int again = client.register("s-value", SCHEMA);
+
+    assertThat(again).isEqualTo(42);
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void aSchemaJustRegisteredIsReadByIdWithoutARequest() {
+    server.respond(200, "{\"id\":42}");
+    client.register("s-value", SCHEMA);
+
+    Schema schema = client.getById(42);
+
+    assertThat(schema).isEqualTo(SCHEMA);
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void getByIdFetchesTheSchemaOnceAndCachesIt() throws Exception {
+    server.respond(200, schemaBody(SCHEMA));
+
+    Schema first = client.getById(7);
+    Schema second = client.getById(7);
+
+    assertThat(first).isEqualTo(SCHEMA);
+    assertThat(second).isSameAs(first);
+    assertThat(server.requests()).singleElement().satisfies(r -> {
+      assertThat(r.method()).isEqualTo("GET");
+      assertThat(r.path()).isEqualTo("/schemas/ids/7");
+    });
+  }
+
+  @Test
+  void anUnknownIdGivesTheStatusErrorCodeAndRequestInTheMessage() {
+    server.respond(404, "{\"error_code\":40403,\"message\":\"Schema 7 not found\"}");
+
+    assertThatThrownBy(() -> client.getById(7))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.httpStatus()).isEqualTo(404);
+          assertThat(e.errorCode()).isEqualTo(40403);
+        })
+        .hasMessage("Expected HTTP 200 from GET " + server.url() + "/schemas/ids/7, but found 404"
+            + " (error_code 40403: Schema 7 not found)");
+  }
+
+  @Test
+  void anIncompatibleSchemaGivesTheConflictInTheMessage() {
+    server.respond(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
+
+    assertThatThrownBy(() -> client.register("x-value", SCHEMA))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.httpStatus()).isEqualTo(409);
+          assertThat(e.errorCode()).isEqualTo(409);
+        })
+        .hasMessage("Expected HTTP 200 from POST " + server.url() + "/subjects/x-value/versions,"
+            + " but found 409 (error_code 409: Schema being registered is incompatible)");
+  }
+
+  @Test
+  void anErrorBodyThatIsNotJsonIsQuotedInTheMessage() {
+    server.respond(502, "<html>Bad gateway</html>");
+
+    assertThatThrownBy(() -> client.getById(3))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.httpStatus()).isEqualTo(502);
+          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NONE);
+        })
+        .hasMessage("Expected HTTP 200 from GET " + server.url() + "/schemas/ids/3, but found 502"
+            + " (<html>Bad gateway</html>)");
+  }
+
+  @Test
+  void aSuccessfulResponseWithoutAnIdIsAnError() {
+    server.respond(200, "{\"version\":1}");
+
+    assertThatThrownBy(() -> client.register("x-value", SCHEMA))
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessage("Expected an integer 'id' in the response to POST " + server.url()
+            + "/subjects/x-value/versions, but found {\"version\":1}");
+  }
+
+  @Test
+  void aSchemaOfAnotherTypeIsRefused() throws Exception {
+    server.respond(200, JSON.writeValueAsString(
+        Map.of("schemaType", "PROTOBUF", "schema", "syntax = \"proto3\";")));
+
+    assertThatThrownBy(() -> client.getById(5))
+        .isInstanceOfSatisfying(SchemaRegistryException.class,
+            e -> assertThat(e.httpStatus()).isEqualTo(200))
+        .hasMessage("Expected an AVRO schema in the response to GET " + server.url()
+            + "/schemas/ids/5, but found schemaType PROTOBUF");
+  }
+
+  @Test
+  void aDroppedConnectionIsRetriedOnce() {
+    server.dropConnection().respond(200, "{\"id\":9}");
+
+    int id = client.register("x-value", SCHEMA);
+
+    assertThat(id).isEqualTo(9);
+    assertThat(server.requests()).hasSize(2);
+  }
+
+  @Test
+  void twoDroppedConnectionsFailNamingTheRequest() {
+    // A POST, because the JDK's client already retries an idempotent GET on its own.
+    server.dropConnection().dropConnection();
+
+    assertThatThrownBy(() -> client.register("x-value", SCHEMA))
+        .isInstanceOfSatisfying(SchemaRegistryException.class,
+            e -> assertThat(e.httpStatus()).isEqualTo(SchemaRegistryException.NONE))
+        .hasMessageStartingWith("Expected a response from POST " + server.url()
+            + "/subjects/x-value/versions, but found none after 2 attempts: ");
+    assertThat(server.requests()).hasSize(2);
+  }
+
+  @Test
+  void aRequestWithoutAnswerTimesOutTwiceAndFails() {
+    server.hang().hang();
+    try (HttpSchemaRegistryClient impatient =
+        new HttpSchemaRegistryClient(server.url(), Duration.ofSeconds(5), Duration.ofMillis(200))) {
+
+      assertThatThrownBy(() -> impatient.getById(4))
+          .isInstanceOf(SchemaRegistryException.class)
+          .hasMessageContaining("but found none after 2 attempts")
+          .hasMessageContaining("HttpTimeoutException");
+    }
+  }
+
+  @Test
+  void anHttpErrorIsNotRetried() {
+    server.respond(500, "{\"error_code\":50001,\"message\":\"Error in the backend\"}");
+
+    assertThatThrownBy(() -> client.getById(4)).isInstanceOf(SchemaRegistryException.class);
+
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void subjectsAreEscapedInThePath() {
+    server.respond(200, "{\"id\":1}");
+
+    client.register("my subject/v1", SCHEMA);
+
+    assertThat(server.requests().get(0).path()).isEqualTo("/subjects/my%20subject%2Fv1/versions");
+  }
+
+  @Test
+  void aBaseUrlWithAPathAndTrailingSlashIsUsedAsIs() {
+    server.respond(200, "{\"id\":1}");
+    try (HttpSchemaRegistryClient apicurio =
+        new HttpSchemaRegistryClient(server.url() + "/apis/ccompat/v7/")) {
+
+      apicurio.register("x-value", SCHEMA);
+
+      assertThat(server.requests().get(0).path())
+          .isEqualTo("/apis/ccompat/v7/subjects/x-value/versions");
+    }
+  }
+
+  @Test
+  void userInfoInTheUrlBecomesBasicAuthenticationAndStaysOutOfMessages() {
+    server.respond(404, "{\"error_code\":40403,\"message\":\"Schema 1 not found\"}");
+    String url = server.url().replace("http://", "http://key:secret@");
+    try (HttpSchemaRegistryClient authenticated = new HttpSchemaRegistryClient(url)) {
+
+      assertThatThrownBy(() -> authenticated.getById(1)).hasMessageNotContaining("secret");
+
+      assertThat(server.requests().get(0).authorization()).isEqualTo("Basic a2V5OnNlY3JldA==");
+      assertThat(authenticated.baseUrl()).isEqualTo(server.url());
+    }
+  }
+
+  @Test
+  void lookupFindsTheVersionOfARegisteredSchema() throws Exception {
+    server.respond(200, JSON.writeValueAsString(Map.of(
+        "subject", "x-value", "version", 3, "id", 12, "schema", SCHEMA.toString())));
+
+    assertThat(client.lookup("x-value", SCHEMA))
+        .contains(new RegisteredSchema("x-value", 3, 12, SCHEMA));
+    assertThat(server.requests().get(0).method()).isEqualTo("POST");
+    assertThat(server.requests().get(0).path()).isEqualTo("/subjects/x-value");
+  }
+
+  @Test
+  void lookupOfAnUnknownSchemaIsEmpty() {
+    server.respond(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+
+    assertThat(client.lookup("x-value", SCHEMA)).isEmpty();
+  }
+
+  @Test
+  void latestVersionReadsTheNewestVersionOfTheSubject() throws Exception {
+    Schema event = ExternalEvent.getClassSchema();
+    server.respond(200, JSON.writeValueAsString(Map.of(
+        "subject", "e-value", "version", 2, "id", 5, "schema", event.toString())));
+
+    assertThat(client.latestVersion("e-value"))
+        .contains(new RegisteredSchema("e-value", 2, 5, event));
+    assertThat(server.requests().get(0).path()).isEqualTo("/subjects/e-value/versions/latest");
+  }
+
+  @Test
+  void latestVersionOfAnUnknownSubjectIsEmpty() {
+    server.respond(404, "{\"error_code\":40401,\"message\":\"Subject 'e-value' not found.\"}");
+
+    assertThat(client.latestVersion("e-value")).isEmpty();
+  }
+
+  @Test
+  void aNotFoundWithoutTheRegistrysErrorCodeIsAnErrorNotAnEmptyResult() {
+    server.respond(404, "");
+
+    assertThatThrownBy(() -> client.latestVersion("e-value"))
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessage("Expected HTTP 200 from GET " + server.url()
+            + "/subjects/e-value/versions/latest, but found 404");
+  }
+
+  @Test
+  void aUrlThatIsNotHttpIsRefused() {
+    assertThatThrownBy(() -> new HttpSchemaRegistryClient("ftp://registry"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Expected a schema registry URL like http://host:8081, but found 'ftp://registry'");
+  }
+
+  private static String schemaBody(Schema schema) throws Exception {
+    return JSON.writeValueAsString(Map.of("schema", schema.toString()));
+  }
+}
