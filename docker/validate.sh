@@ -19,20 +19,22 @@ if ! command -v docker >/dev/null 2>&1 && ! command -v docker-compose >/dev/null
   fail "the docker client is not installed (neither 'docker' nor 'docker-compose' is on PATH); cannot validate $compose_file"
 fi
 
-# The file uses Compose v2 features (top-level 'name', profiles), so only a v2 client will do:
-# the 'docker compose' plugin, or a standalone docker-compose binary of version 2.
+# Profiles need Compose 1.28 or later: the 'docker compose' plugin (v2), or a standalone
+# docker-compose 1.28+ (Debian's package) or 2.x.
 compose=()
 if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
   compose=(docker compose)
 elif command -v docker-compose >/dev/null 2>&1; then
   standalone_version="$(docker-compose version --short 2>/dev/null || true)"
-  if [[ "${standalone_version#v}" == 2.* ]]; then
+  v="${standalone_version#v}"
+  major="${v%%.*}"; rest="${v#*.}"; minor="${rest%%.*}"
+  if [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] && (( major >= 2 || (major == 1 && minor >= 28) )); then
     compose=(docker-compose)
   else
-    fail "expected Docker Compose v2 ('docker compose' plugin or docker-compose 2.x), but found only docker-compose ${standalone_version:-of unknown version}, which cannot read this file"
+    fail "expected Docker Compose 1.28 or later, but found docker-compose ${standalone_version:-of unknown version}"
   fi
 else
-  fail "expected the Docker Compose v2 plugin ('docker compose'), but 'docker compose version' failed; install docker-compose-plugin"
+  fail "expected Docker Compose ('docker compose' plugin or docker-compose 1.28+), but found neither; on Debian: apt-get install docker-compose"
 fi
 
 echo "Validating $compose_file with $("${compose[@]}" version --short 2>/dev/null | sed 's/^/Docker Compose /')"

@@ -1,0 +1,334 @@
+package io.gregor.worker;
+
+import io.gregor.schemas.Topics;
+import io.gregor.schemas.payload.DataConverter;
+import io.gregor.worker.internal.WorkerRuntime;
+import io.gregor.worker.internal.WorkerSettings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Runs activities for workflows: consumes {@code <prefix>.activity-tasks}, runs each task's
+ * activity on a virtual thread (at most {@code maxConcurrency} at once) and writes an
+ * {@code ActivityResult} to {@code <prefix>.activity-results}.
+ *
+ * <p>Delivery is at least once: a task is acknowledged (share group) or committed (consumer
+ * group) only after its result was written, so a worker that dies mid-task leaves it to be
+ * delivered again, and the orchestrator drops duplicate results. Unreadable task records go to
+ * {@code <prefix>.dead-letters} with the reason in headers. Retries, backoff and timeouts are
+ * the orchestrator's business.
+ *
+ * <pre>{@code
+ * try (ActivityWorker worker = ActivityWorker.builder()
+ *     .bootstrapServers("localhost:9092")
+ *     .schemaRegistryUrl("http://localhost:8081")
+ *     .registerActivity("SendEmail", ctx -> mailer.send(ctx.getInput(Email.class)))
+ *     .build()) {
+ *   worker.start();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class ActivityWorker implements AutoCloseable {
+
+  private final WorkerSettings settings;
+  private final Object lifecycle = new Object();
+  private WorkerRuntime runtime;
+  private boolean closed;
+
+  private ActivityWorker(WorkerSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Starts configuring a worker.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Creates the Kafka clients and starts the poll thread; returns without waiting for tasks.
+   *
+   * @throws IllegalStateException if the worker was already started or closed
+   * @throws org.apache.kafka.common.KafkaException if a Kafka client cannot be created
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (closed || runtime != null) {
+        throw new IllegalStateException("Expected a new activity worker, but worker "
+            + settings.workerId() + " was already " + (closed ? "closed" : "started"));
+      }
+      runtime = WorkerRuntime.start(settings);
+    }
+  }
+
+  /**
+   * Stops gracefully: stops polling, lets running activities finish (up to the shutdown
+   * timeout, 30 s by default), writes and acknowledges their results, then closes the clients.
+   * Tasks not finished by then are given back to the group. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (runtime != null) {
+        runtime.close();
+      }
+    }
+  }
+
+  /** How many times lock renewal ran; lets tests wait for it instead of sleeping. */
+  long lockRenewals() {
+    synchronized (lifecycle) {
+      return runtime == null ? 0 : runtime.lockRenewals();
+    }
+  }
+
+  /** Configures an {@link ActivityWorker}. Not thread-safe. */
+  public static final class Builder {
+
+    /**
+     * Enough for slow activities not to idle a worker, few enough that a group of workers stays
+     * well under the broker's share-group member limit (group.share.max.size, 200 by default).
+     */
+    private static final int DEFAULT_CONSUMERS = 4;
+
+    private String bootstrapServers;
+    private String schemaRegistryUrl;
+    private String topicPrefix = Topics.DEFAULT_PREFIX;
+    private final Map<String, Activity> activities = new LinkedHashMap<>();
+    private int maxConcurrency = 64;
+    private Integer consumers;
+    private ConsumptionMode mode = ConsumptionMode.SHARE_GROUP;
+    private String groupId;
+    private String workerId;
+    private DataConverter dataConverter;
+    private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /**
+     * The Kafka cluster to connect to. Required.
+     *
+     * @param bootstrapServers e.g. {@code localhost:9092}
+     * @return this builder
+     */
+    public Builder bootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = WorkerSettings.requireText("bootstrapServers", bootstrapServers);
+      return this;
+    }
+
+    /**
+     * The schema registry (Confluent REST API) the Avro records are registered in. Required.
+     *
+     * @param schemaRegistryUrl an {@code http(s)://} base URL, or {@code mock://scope} in tests
+     * @return this builder
+     */
+    public Builder schemaRegistryUrl(String schemaRegistryUrl) {
+      this.schemaRegistryUrl = WorkerSettings.requireText("schemaRegistryUrl", schemaRegistryUrl);
+      return this;
+    }
+
+    /**
+     * The prefix of every topic name; must match the orchestrator's.
+     *
+     * @param topicPrefix default {@code gregor}
+     * @return this builder
+     */
+    public Builder topicPrefix(String topicPrefix) {
+      new Topics(topicPrefix); // fails fast on an illegal prefix
+      this.topicPrefix = topicPrefix;
+      return this;
+    }
+
+    /**
+     * Registers an activity under a name; tasks naming it run it.
+     *
+     * @param name the activity name workflows schedule
+     * @param activity the code to run
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already registered
+     */
+    public Builder registerActivity(String name, Activity activity) {
+      WorkerSettings.requireText("name", name);
+      Objects.requireNonNull(activity, "activity");
+      if (activities.containsKey(name)) {
+        throw new IllegalArgumentException("Expected unique activity names, but '" + name
+            + "' is already registered (" + activities.get(name).getClass().getName() + ")");
+      }
+      activities.put(name, activity);
+      return this;
+    }
+
+    /**
+     * Registers an activity under its class's simple name.
+     *
+     * @param activity an instance of a named class
+     * @return this builder
+     * @throws IllegalArgumentException for a lambda or anonymous class, which has no usable
+     *     name, or if the name is already registered
+     */
+    public Builder registerActivity(Activity activity) {
+      Objects.requireNonNull(activity, "activity");
+      Class<?> type = activity.getClass();
+      if (type.isHidden() || type.isAnonymousClass() || type.isSynthetic()) {
+        throw new IllegalArgumentException("Expected an activity of a named class, but found "
+            + type.getName() + "; register lambdas with registerActivity(name, activity)");
+      }
+      return registerActivity(type.getSimpleName(), activity);
+    }
+
+    /**
+     * The most activities run at once; the worker's consumers together also fetch no more tasks
+     * than this.
+     *
+     * @param maxConcurrency at least 1; default 64
+     * @return this builder
+     */
+    public Builder maxConcurrency(int maxConcurrency) {
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException(
+            "Expected maxConcurrency >= 1, but found " + maxConcurrency);
+      }
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /**
+     * How many Kafka consumers, each on its own poll thread, fetch tasks for this worker. A
+     * consumer fetches new tasks only once all tasks it fetched before have finished (a rule of
+     * share consumers in explicit acknowledgement mode), so one slow activity holds up only its
+     * own consumer's few tasks while the others keep fetching. Each consumer fetches at most
+     * {@code maxConcurrency / consumers} tasks at a time.
+     *
+     * @param consumers at least 1; default {@code min(maxConcurrency, 4)}
+     * @return this builder
+     */
+    public Builder consumers(int consumers) {
+      if (consumers < 1) {
+        throw new IllegalArgumentException("Expected consumers >= 1, but found " + consumers);
+      }
+      this.consumers = consumers;
+      return this;
+    }
+
+    /**
+     * How tasks are consumed.
+     *
+     * @param mode default {@link ConsumptionMode#SHARE_GROUP}
+     * @return this builder
+     */
+    public Builder mode(ConsumptionMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * The share group (or consumer group) of the workers that split the tasks between them.
+     *
+     * @param groupId default {@code <prefix>-activity-workers}
+     * @return this builder
+     */
+    public Builder groupId(String groupId) {
+      this.groupId = WorkerSettings.requireText("groupId", groupId);
+      return this;
+    }
+
+    /**
+     * Names this worker in results, logs and dead-letter headers.
+     *
+     * @param workerId default {@code <host>-<pid>}
+     * @return this builder
+     */
+    public Builder workerId(String workerId) {
+      this.workerId = WorkerSettings.requireText("workerId", workerId);
+      return this;
+    }
+
+    /**
+     * Converts activity inputs and outputs.
+     *
+     * @param dataConverter default {@link DataConverter#defaultConverter()} (JSON)
+     * @return this builder
+     */
+    public Builder dataConverter(DataConverter dataConverter) {
+      this.dataConverter = Objects.requireNonNull(dataConverter, "dataConverter");
+      return this;
+    }
+
+    /**
+     * Sets a Kafka client property (security, timeouts, tuning) on each of the worker's clients
+     * that knows it. Serializers, deserializers, the acknowledgement mode and auto commit are the
+     * worker's own and cannot be overridden. In share-group mode, {@code isolation.level} sets
+     * the group's {@code share.isolation.level} (default {@code read_committed}).
+     *
+     * @param key the property name
+     * @param value its value
+     * @return this builder
+     */
+    public Builder kafkaProperty(String key, Object value) {
+      kafkaProperties.put(WorkerSettings.requireText("key", key), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * How long {@link ActivityWorker#close()} waits for running activities before giving their
+     * tasks back to the group.
+     *
+     * @param shutdownTimeout default 30 seconds
+     * @return this builder
+     */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "Expected a non-negative shutdown timeout, but found " + shutdownTimeout);
+      }
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /**
+     * Validates the configuration and creates the worker (not yet started).
+     *
+     * @return the worker
+     * @throws IllegalStateException if bootstrap servers, the registry URL or activities are
+     *     missing
+     */
+    public ActivityWorker build() {
+      if (bootstrapServers == null) {
+        throw new IllegalStateException("Expected bootstrapServers to be set, but found none");
+      }
+      if (schemaRegistryUrl == null) {
+        throw new IllegalStateException("Expected schemaRegistryUrl to be set, but found none");
+      }
+      if (activities.isEmpty()) {
+        throw new IllegalStateException(
+            "Expected at least one registered activity, but found none");
+      }
+      Topics topics = new Topics(topicPrefix);
+      return new ActivityWorker(new WorkerSettings(
+          bootstrapServers,
+          schemaRegistryUrl,
+          topics,
+          new TreeMap<>(activities),
+          maxConcurrency,
+          consumers != null ? consumers : Math.min(maxConcurrency, DEFAULT_CONSUMERS),
+          mode,
+          groupId != null ? groupId : topics.prefix() + "-activity-workers",
+          workerId != null ? workerId : WorkerSettings.defaultWorkerId(),
+          dataConverter != null ? dataConverter : DataConverter.defaultConverter(),
+          kafkaProperties,
+          shutdownTimeout));
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.gregor.worker.internal;
+
+import io.gregor.schemas.avro.ActivityResult;
+import io.gregor.schemas.avro.ActivityTask;
+import io.gregor.schemas.registry.SchemaRegistryClient;
+import io.gregor.schemas.serde.AvroSerde;
+import io.gregor.worker.ConsumptionMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running parts of one started worker: its poll loops (one Kafka consumer and platform
+ * thread each), the shared permit pool and activity threads, and one producer. Internal; users
+ * hold an {@code ActivityWorker}.
+ *
+ * <p>Why several consumers: a Kafka 4.3 share consumer in explicit mode fetches nothing new while
+ * any record it returned is unacknowledged, so one slow activity would idle the whole worker.
+ * With several loops, the others keep fetching while one waits.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
+  /** Beyond the shutdown timeout, for committing and closing the consumers. */
+  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
+  private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final WorkerSettings settings;
+  private final SchemaRegistryClient registry;
+  private final Producer<byte[], byte[]> producer;
+  private final TaskHandler handler;
+  private final ActivityDispatcher dispatcher;
+  private final List<PollLoop> loops = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final Runnable setup;
+  private Thread starter;
+
+  private WorkerRuntime(WorkerSettings settings) {
+    this.settings = settings;
+    ClientConfigs configs = new ClientConfigs(settings);
+    this.registry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
+    this.producer = new KafkaProducer<>(configs.producer());
+    AtomicBoolean abandoned = new AtomicBoolean();
+    this.handler = new TaskHandler(settings, producer,
+        new AvroSerde<>(registry, ActivityTask.class), new AvroSerde<>(registry, ActivityResult.class),
+        abandoned::get);
+    this.dispatcher = new ActivityDispatcher(
+        settings.maxConcurrency(), settings.workerId(), handler, abandoned);
+    try {
+      for (int i = 0; i < settings.consumers(); i++) {
+        loops.add(newLoop(configs.forConsumer(i), settings.workerId() + "/consumer-" + i));
+      }
+    } catch (RuntimeException e) {
+      loops.forEach(PollLoop::closeConsumer);
+      producer.close(Duration.ZERO);
+      registry.close();
+      throw e;
+    }
+    this.setup = settings.mode() == ConsumptionMode.SHARE_GROUP
+        ? () -> ShareGroupSetup.configure(configs.admin(), settings.groupId(), shareIsolationLevel())
+        : () -> { };
+    for (PollLoop loop : loops) {
+      threads.add(Thread.ofPlatform().name("gregor-worker-" + loop.name + "-poll").unstarted(loop));
+    }
+  }
+
+  private PollLoop newLoop(ClientConfigs configs, String name) {
+    if (settings.mode() == ConsumptionMode.SHARE_GROUP) {
+      return new ShareGroupLoop(settings, new KafkaShareConsumer<>(configs.shareConsumer()), dispatcher, name);
+    }
+    return new ConsumerGroupLoop(settings, new KafkaConsumer<>(configs.groupConsumer()), dispatcher, name);
+  }
+
+  private String shareIsolationLevel() {
+    return String.valueOf(settings.kafkaOverrides()
+        .getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+  }
+
+  /**
+   * Creates the worker's clients and starts its poll threads.
+   *
+   * @param settings the validated settings
+   * @return the running worker
+   * @throws org.apache.kafka.common.KafkaException if a client cannot be created (bad config)
+   */
+  public static WorkerRuntime start(WorkerSettings settings) {
+    WorkerRuntime runtime = new WorkerRuntime(settings);
+    // Off the caller's thread, as start() must not block: the group is configured before any
+    // consumer first fetches, because the configs only matter when a share partition starts.
+    runtime.starter = Thread.ofPlatform().name("gregor-worker-" + settings.workerId() + "-start")
+        .start(runtime::setUpAndStartLoops);
+    LOG.info("Activity worker {} started: {} '{}' on {}, {} consumers, max concurrency {},"
+            + " activities {}", settings.workerId(), settings.mode(), settings.groupId(),
+        settings.topics().activityTasks(), settings.consumers(), settings.maxConcurrency(),
+        settings.activities().keySet());
+    return runtime;
+  }
+
+  private void setUpAndStartLoops() {
+    setup.run();
+    handler.warmUp();
+    // Even after close() began: each loop then sees the stop at once and closes its consumer.
+    threads.forEach(Thread::start);
+  }
+
+  /**
+   * How many times the share-group loops renewed acquisition locks of long-running tasks.
+   *
+   * @return the count; always 0 in consumer-group mode
+   */
+  public long lockRenewals() {
+    return loops.stream().mapToLong(l -> l instanceof ShareGroupLoop s ? s.lockRenewals() : 0).sum();
+  }
+
+  /**
+   * Stops polling, lets running activities finish (up to the shutdown timeout), writes and
+   * acknowledges their results, and closes every client.
+   */
+  @Override
+  public void close() {
+    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    loops.forEach(loop -> loop.stop(deadline));
+    Duration joinLimit = settings.shutdownTimeout().plus(CLOSE_MARGIN);
+    List<Thread> toJoin = new ArrayList<>();
+    toJoin.add(starter);
+    toJoin.addAll(threads);
+    for (Thread thread : toJoin) {
+      try {
+        if (!thread.join(joinLimit)) {
+          LOG.warn("Worker {}: poll thread {} did not stop within {}", settings.workerId(),
+              thread.getName(), joinLimit);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    dispatcher.close();
+    producer.close(PRODUCER_CLOSE_TIMEOUT);
+    registry.close();
+    LOG.info("Activity worker {} stopped", settings.workerId());
+  }
+}

@@ -1,0 +1,52 @@
+package io.gregor.worker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gregor.schemas.Topics;
+import io.gregor.schemas.payload.DataConverter;
+import io.gregor.worker.Activity;
+import io.gregor.worker.ConsumptionMode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which client gets which user override, and what the worker keeps for itself. */
+class ClientConfigsTest {
+
+  private static ClientConfigs configs(Map<String, Object> overrides) {
+    Activity noop = ctx -> null;
+    return new ClientConfigs(new WorkerSettings("h:1", "mock://c", new Topics("p"),
+        Map.of("Noop", noop), 8, 3, ConsumptionMode.SHARE_GROUP, "g", "w", DataConverter.defaultConverter(),
+        overrides, Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void theShareConsumerIsExplicitAndFetchesItsShareOfWhatCanRun() {
+    Map<String, Object> share = configs(Map.of()).shareConsumer();
+    assertThat(share)
+        .containsEntry("share.acknowledgement.mode", "explicit")
+        .containsEntry("share.acquire.mode", "record_limit")
+        .containsEntry("max.poll.records", 3) // 8 permits over 3 consumers, rounded up
+        .containsEntry("group.id", "g");
+  }
+
+  @Test
+  void overridesGoOnlyToClientsThatKnowThem() {
+    ClientConfigs configs = configs(Map.of(
+        "security.protocol", "SSL", // every client
+        "linger.ms", 5, // producer only
+        "isolation.level", "read_uncommitted", // consumer, never the share consumer
+        "my.plugin.setting", "x", // nobody knows it: everyone gets it
+        "share.acknowledgement.mode", "implicit")); // the worker's own: ignored
+    assertThat(configs.producer()).containsEntry("security.protocol", "SSL")
+        .containsEntry("linger.ms", 5).containsEntry("my.plugin.setting", "x")
+        .doesNotContainKey("isolation.level").containsEntry("enable.idempotence", true)
+        .containsEntry("acks", "all");
+    assertThat(configs.shareConsumer()).containsEntry("security.protocol", "SSL")
+        .doesNotContainKeys("linger.ms", "isolation.level")
+        .containsEntry("share.acknowledgement.mode", "explicit");
+    assertThat(configs.groupConsumer()).containsEntry("isolation.level", "read_uncommitted")
+        .containsEntry("enable.auto.commit", false).containsEntry("auto.offset.reset", "earliest");
+    assertThat(configs.admin()).containsEntry("security.protocol", "SSL").doesNotContainKey("linger.ms");
+  }
+}

@@ -1,0 +1,172 @@
+package io.gregor.testkit;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka broker (KRaft) and a real Confluent-API schema registry, for tests and the embedded
+ * default.
+ *
+ * <p>{@link #shared()} gives one instance per JVM that every test (and the quickstart) reuses;
+ * {@link #startEmbedded()} gives a private pair for tests that must not share state, such as
+ * crash tests. To point everything at existing infrastructure instead, set
+ * {@code GREGOR_BOOTSTRAP_SERVERS} and {@code GREGOR_SCHEMA_REGISTRY_URL} (or the system
+ * properties {@code gregor.bootstrap.servers} and {@code gregor.schema.registry.url}, which win).
+ */
+public final class GregorInfrastructure implements AutoCloseable {
+
+    /** System property with the bootstrap servers of an existing Kafka cluster. */
+    public static final String BOOTSTRAP_PROPERTY = "gregor.bootstrap.servers";
+    /** Environment variable with the bootstrap servers of an existing Kafka cluster. */
+    public static final String BOOTSTRAP_ENV = "GREGOR_BOOTSTRAP_SERVERS";
+    /** System property with the Confluent-API base URL of an existing schema registry. */
+    public static final String REGISTRY_PROPERTY = "gregor.schema.registry.url";
+    /** Environment variable with the Confluent-API base URL of an existing schema registry. */
+    public static final String REGISTRY_ENV = "GREGOR_SCHEMA_REGISTRY_URL";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GregorInfrastructure.class);
+
+    private static GregorInfrastructure shared;
+
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSchemaRegistry registry;
+    private final boolean closable;
+
+    private GregorInfrastructure(String bootstrapServers, String schemaRegistryUrl, EmbeddedKafka kafka,
+                                 EmbeddedSchemaRegistry registry, boolean closable) {
+        this.bootstrapServers = bootstrapServers;
+        this.schemaRegistryUrl = schemaRegistryUrl;
+        this.kafka = kafka;
+        this.registry = registry;
+        this.closable = closable;
+    }
+
+    /**
+     * The infrastructure of this JVM, started on the first call and stopped by a shutdown hook.
+     *
+     * <p>If bootstrap servers are configured ({@value #BOOTSTRAP_PROPERTY} /
+     * {@value #BOOTSTRAP_ENV}) no broker is started and those are used; likewise a configured
+     * registry URL ({@value #REGISTRY_PROPERTY} / {@value #REGISTRY_ENV}) means no registry is
+     * started. Each is decided on its own, so an external Kafka can be paired with an embedded
+     * registry. {@link #close()} on the shared instance does nothing, so one test cannot pull
+     * the infrastructure from under the next.
+     *
+     * @return the shared infrastructure
+     */
+    public static synchronized GregorInfrastructure shared() {
+        if (shared == null) {
+            Optional<String> bootstrap = Support.setting(BOOTSTRAP_PROPERTY, BOOTSTRAP_ENV);
+            Optional<String> registryUrl = Support.setting(REGISTRY_PROPERTY, REGISTRY_ENV);
+            GregorInfrastructure started = start(bootstrap, registryUrl);
+            Support.addShutdownHook("gregor-infrastructure-shutdown", started::stopEmbedded);
+            shared = new GregorInfrastructure(started.bootstrapServers, started.schemaRegistryUrl,
+                    started.kafka, started.registry, false);
+        }
+        return shared;
+    }
+
+    /**
+     * Starts a fresh, private broker and registry, whatever the environment says.
+     *
+     * @return the running infrastructure; the caller closes it
+     */
+    public static GregorInfrastructure startEmbedded() {
+        return start(Optional.empty(), Optional.empty());
+    }
+
+    /** Starts what is not configured; the registry (a child process) starts while the broker does. */
+    private static GregorInfrastructure start(Optional<String> bootstrap, Optional<String> registryUrl) {
+        CompletableFuture<EmbeddedSchemaRegistry> registry = registryUrl.isPresent()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::startQuietly, runnable -> {
+                    Thread thread = new Thread(runnable, "gregor-schema-registry-start");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        EmbeddedKafka kafka = null;
+        try {
+            kafka = bootstrap.isPresent() ? null : EmbeddedKafka.startQuietly(Map.of());
+            EmbeddedSchemaRegistry startedRegistry = registry.join();
+            GregorInfrastructure infrastructure = new GregorInfrastructure(
+                    kafka != null ? kafka.bootstrapServers() : bootstrap.get(),
+                    startedRegistry != null ? startedRegistry.url() : registryUrl.get(),
+                    kafka, startedRegistry, true);
+            LOG.info("{}", infrastructure.describe());
+            return infrastructure;
+        } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            registry.thenAccept(r -> {
+                if (r != null) {
+                    r.close();
+                }
+            });
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private String describe() {
+        String kafkaPart = kafka != null
+                ? kafka + " (started in " + millis(kafka.startupTime()) + ")"
+                : "Kafka at " + bootstrapServers + " (external)";
+        String registryPart = registry != null
+                ? registry + " (started in " + millis(registry.startupTime()) + ")"
+                : "schema registry at " + schemaRegistryUrl + " (external)";
+        return kafkaPart + "; " + registryPart;
+    }
+
+    private static String millis(Duration duration) {
+        return duration.toMillis() + " ms";
+    }
+
+    /** {@return bootstrap servers for Kafka clients, e.g. {@code 127.0.0.1:40123}} */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** {@return the Confluent-API base URL, e.g. {@code http://127.0.0.1:40124/apis/ccompat/v7}} */
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    /** {@return the embedded broker, or empty if an external one is used} */
+    public Optional<EmbeddedKafka> embeddedKafka() {
+        return Optional.ofNullable(kafka);
+    }
+
+    /** {@return the embedded registry, or empty if an external one is used} */
+    public Optional<EmbeddedSchemaRegistry> embeddedSchemaRegistry() {
+        return Optional.ofNullable(registry);
+    }
+
+    /** Stops what this instance started; does nothing for {@link #shared()} (its shutdown hook stops it). */
+    @Override
+    public void close() {
+        if (closable) {
+            stopEmbedded();
+        }
+    }
+
+    private void stopEmbedded() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}
