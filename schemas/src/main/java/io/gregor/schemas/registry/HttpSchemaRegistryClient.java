@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private final HttpClient http;
   private final ConcurrentMap<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, Schema> schemas = new ConcurrentHashMap<>();
+  private final ConcurrentMap<SubjectSchema, ReentrantLock> registrationLocks = new ConcurrentHashMap<>();
 
   /**
    * Creates a client with the default timeouts (connect 5 s, request 10 s).
@@ -98,15 +100,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    RegistryRequest request = post(subjectPath(subject) + "/versions", schema);
-    int id = request.intField(request.expectOk(send(request)), "id");
-    LOG.debug(
-        "Schema {} is registered under subject {} with id {}", schema.getFullName(), subject, id);
-    ids.putIfAbsent(key, id);
-    // Our copy is equivalent to the registry's; keeping it spares a round trip when this process
-    // reads what it wrote.
-    schemas.putIfAbsent(id, schema);
-    return id;
+    // One request per subject and schema however many threads ask at once: a burst of first
+    // writes (a fan-out's results, say) must not become a burst of identical POSTs.
+    // A ReentrantLock, not synchronized: callers are often virtual threads, which a monitor held
+    // across blocking I/O pins to their carrier on Java 21.
+    ReentrantLock lock = registrationLocks.computeIfAbsent(key, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      cached = ids.get(key);
+      if (cached != null) {
+        return cached;
+      }
+      RegistryRequest request = post(subjectPath(subject) + "/versions", schema);
+      int id = request.intField(request.expectOk(send(request)), "id");
+      LOG.debug(
+          "Schema {} is registered under subject {} with id {}", schema.getFullName(), subject, id);
+      // Our copy is equivalent to the registry's; keeping it spares a round trip when this
+      // process reads what it wrote.
+      schemas.putIfAbsent(id, schema);
+      ids.putIfAbsent(key, id);
+      return id;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

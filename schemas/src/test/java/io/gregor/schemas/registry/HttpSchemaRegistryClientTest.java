@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.StartWorkflow;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -56,6 +57,29 @@ class HttpSchemaRegistryClientTest {
     int again = client.register("s-value", SCHEMA);
 
     assertThat(again).isEqualTo(42);
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void manyThreadsRegisteringTheSameSchemaAtOnceMakeOneRequest() throws Exception {
+    // A fan-out's first results arrive together; a POST each would swamp a slow registry.
+    server.respond(200, "{\"id\":42}");
+    int threads = 16;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Integer>> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        ids.add(executor.submit(() -> {
+          go.await();
+          return client.register("s-value", SCHEMA);
+        }));
+      }
+      go.countDown();
+      for (var id : ids) {
+        assertThat(id.get()).isEqualTo(42);
+      }
+    }
+
     assertThat(server.requests()).hasSize(1);
   }
 
