@@ -69,7 +69,7 @@ public final class ChildJvm implements AutoCloseable {
         if (classPath == null || classPath.isBlank()) {
             classPath = System.getProperty("java.class.path");
         }
-        Path directory = Support.createOwnedTempDirectory("gregor-child-" + safe(name) + "-");
+        Path directory = Support.createOwnedTempDirectory("gregor-child-", "gregor-child-" + safe(name) + "-");
         List<String> command = new ArrayList<>();
         command.add(Support.currentJavaExecutable());
         command.add("-Xmx512m");

@@ -95,7 +95,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     static EmbeddedKafka startQuietly(Map<String, String> overrides) {
         long begin = System.nanoTime();
         Path directory = Support.createOwnedTempDirectory("gregor-kafka-");
-        RuntimeException lastFailure = null;
+        Exception lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path logDir = directory.resolve("attempt-" + attempt);
             // The controller port must be known before start (it is in the static voter list), so it is
@@ -114,17 +114,31 @@ public final class EmbeddedKafka implements AutoCloseable {
                 awaitClientsServed(bootstrap);
                 Duration took = Duration.ofNanos(System.nanoTime() - begin);
                 return new EmbeddedKafka(server, directory, bootstrap, took);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Exception, not RuntimeException: the Scala server code throws checked exceptions
+                // (e.g. a TimeoutException from startup) without declaring them.
                 lastFailure = e;
-                LOG.warn("Embedded Kafka start attempt {} of {} on ports {}/{} failed: {}",
-                        attempt, START_ATTEMPTS, brokerPort, controllerPort, e.toString());
                 shutdown(server);
                 Support.deleteRecursively(logDir);
+                if (!isPortClash(e)) {
+                    break;
+                }
+                LOG.warn("Embedded Kafka start attempt {} of {} found port {} or {} taken; retrying with other ports",
+                        attempt, START_ATTEMPTS, brokerPort, controllerPort);
             }
         }
         Support.deleteRecursively(directory);
-        throw new IllegalStateException("Expected an embedded Kafka broker to start within " + START_ATTEMPTS
-                + " attempts, but the last attempt failed: " + lastFailure, lastFailure);
+        throw new IllegalStateException("Expected an embedded Kafka broker to start, but it failed: " + lastFailure,
+                lastFailure);
+    }
+
+    private static boolean isPortClash(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one-node configuration; each line is what a single broker needs to behave like a cluster. */
@@ -140,6 +154,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", BROKER_LISTENER);
         p.put("log.dirs", logDir.toString());
+        // Unbounded by default: a broker that cannot reach its controller would hang start() forever.
+        p.put("server.max.startup.time.ms", Long.toString(READY_TIMEOUT.toMillis()));
 
         // With one node, any replication factor or min ISR above 1 makes the internal topics (and
         // with them groups, transactions and share groups) unusable.
@@ -226,7 +242,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             server.shutdown();
             server.awaitShutdown();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.warn("Embedded Kafka did not shut down cleanly: {}", e.toString());
         }
     }

@@ -33,6 +33,7 @@ public final class GregorInfrastructure implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GregorInfrastructure.class);
 
     private static GregorInfrastructure shared;
+    private static RuntimeException sharedFailure;
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -52,6 +53,10 @@ public final class GregorInfrastructure implements AutoCloseable {
     /**
      * The infrastructure of this JVM, started on the first call and stopped by a shutdown hook.
      *
+     * <p>Like any Kafka broker, the embedded one runs on non-daemon threads: a {@code main} that
+     * returns does not end the JVM; the process ends on {@code System.exit} or a signal, and the
+     * shutdown hooks then stop the broker and the registry.
+     *
      * <p>If bootstrap servers are configured ({@value #BOOTSTRAP_PROPERTY} /
      * {@value #BOOTSTRAP_ENV}) no broker is started and those are used; likewise a configured
      * registry URL ({@value #REGISTRY_PROPERTY} / {@value #REGISTRY_ENV}) means no registry is
@@ -63,12 +68,22 @@ public final class GregorInfrastructure implements AutoCloseable {
      */
     public static synchronized GregorInfrastructure shared() {
         if (shared == null) {
+            if (sharedFailure != null) {
+                // Every test class asks; repeating a start that took up to 90 s to fail helps nobody.
+                throw new IllegalStateException("Expected the shared infrastructure to be running, but starting it "
+                        + "failed earlier in this JVM: " + sharedFailure.getMessage(), sharedFailure);
+            }
             Optional<String> bootstrap = Support.setting(BOOTSTRAP_PROPERTY, BOOTSTRAP_ENV);
             Optional<String> registryUrl = Support.setting(REGISTRY_PROPERTY, REGISTRY_ENV);
-            GregorInfrastructure started = start(bootstrap, registryUrl);
-            Support.addShutdownHook("gregor-infrastructure-shutdown", started::stopEmbedded);
-            shared = new GregorInfrastructure(started.bootstrapServers, started.schemaRegistryUrl,
-                    started.kafka, started.registry, false);
+            try {
+                GregorInfrastructure started = start(bootstrap, registryUrl);
+                // The embedded parts register their own shutdown hooks.
+                shared = new GregorInfrastructure(started.bootstrapServers, started.schemaRegistryUrl,
+                        started.kafka, started.registry, false);
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
         }
         return shared;
     }
@@ -148,15 +163,12 @@ public final class GregorInfrastructure implements AutoCloseable {
         return Optional.ofNullable(registry);
     }
 
-    /** Stops what this instance started; does nothing for {@link #shared()} (its shutdown hook stops it). */
+    /** Stops what this instance started; does nothing for {@link #shared()} (shutdown hooks stop it). */
     @Override
     public void close() {
-        if (closable) {
-            stopEmbedded();
+        if (!closable) {
+            return;
         }
-    }
-
-    private void stopEmbedded() {
         if (registry != null) {
             registry.close();
         }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,16 +15,23 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Small helpers shared by the infrastructure classes of this package. */
 final class Support {
 
-    private Support() {
-    }
-
     /** The loopback address every embedded service binds to, so nothing is reachable from outside. */
     static final String LOOPBACK = "127.0.0.1";
+
+    private static final String OWNER_FILE = "owner.pid";
+    private static final String PID_SUFFIX = ".pid";
+    private static final Set<String> REAPED_PREFIXES = ConcurrentHashMap.newKeySet();
+
+    private Support() {
+    }
 
     /**
      * Finds a port that is free on the loopback interface right now.
@@ -111,10 +119,6 @@ final class Support {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    private static final String OWNER_FILE = "owner.pid";
-    private static final String PID_SUFFIX = ".pid";
-    private static final java.util.Set<String> REAPED_PREFIXES = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     /**
      * Creates a temporary directory that records this JVM as its owner, after cleaning up what
      * earlier JVMs left behind under the same prefix.
@@ -126,7 +130,12 @@ final class Support {
      * directory, which rules out an unrelated process that reused the pid.
      */
     static Path createOwnedTempDirectory(String prefix) {
-        reapOrphans(prefix);
+        return createOwnedTempDirectory(prefix, prefix);
+    }
+
+    /** Like {@link #createOwnedTempDirectory(String)}, cleaning up every directory named {@code familyPrefix*}. */
+    static Path createOwnedTempDirectory(String familyPrefix, String prefix) {
+        reapOrphans(familyPrefix);
         try {
             Path directory = Files.createTempDirectory(prefix);
             Files.writeString(directory.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
@@ -150,7 +159,7 @@ final class Support {
             return;
         }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (java.nio.file.DirectoryStream<Path> candidates = Files.newDirectoryStream(tmp, prefix + "*")) {
+        try (DirectoryStream<Path> candidates = Files.newDirectoryStream(tmp, prefix + "*")) {
             for (Path candidate : candidates) {
                 if (Files.isDirectory(candidate) && ownerIsDead(candidate)) {
                     killRecordedProcesses(candidate);
@@ -179,7 +188,7 @@ final class Support {
                             System.err.println("gregor-testkit: killing orphaned process " + h.pid()
                                     + " left behind in " + directory);
                             h.destroyForcibly();
-                            h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> h).join();
+                            h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> h).join();
                         });
             }
         }
