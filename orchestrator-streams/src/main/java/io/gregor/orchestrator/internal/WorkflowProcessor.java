@@ -27,6 +27,7 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
     private final EngineSettings settings;
     private final WorkflowRegistry registry;
     private ProcessorContext<byte[], byte[]> context;
+    private SchemaRegistryClient schemaRegistry;
     private InputDecoder decoder;
     private Outputs outputs;
     private TimerRepository timers;
@@ -46,7 +47,7 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        SchemaRegistryClient schemaRegistry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
+        schemaRegistry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
         decoder = new InputDecoder(settings.topics(), schemaRegistry);
         outputs = new Outputs(context, settings.topics(), schemaRegistry);
         timers = new TimerRepository(context.getStateStore(TimerRepository.STORE), new AvroSerde<>(schemaRegistry, DurableTimer.class));
@@ -110,6 +111,9 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
     public void close() {
         if (cache != null) {
             cache.clear();
+        }
+        if (schemaRegistry != null) {
+            schemaRegistry.close();
         }
     }
 }
