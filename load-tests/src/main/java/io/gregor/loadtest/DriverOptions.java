@@ -1,0 +1,215 @@
+package io.gregor.loadtest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The driver's command line. Every flag takes a value ({@code --flag value}) except
+ * {@code --no-engine}; durations are written {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}
+ * or as plain seconds, and a rate as {@code 200} or {@code 200/s}.
+ *
+ * @param scenario          what to run
+ * @param mode              closed loop (fixed concurrency) or open loop (fixed start rate)
+ * @param concurrency       instances in flight in closed loop; starts in flight for fixed-count scenarios
+ * @param rate              starts per second in open loop
+ * @param duration          how long a rate scenario measures, after the warm-up
+ * @param warmup            how long a rate scenario runs before measuring
+ * @param out               where result.json and report.html go
+ * @param instances         how many instances a fixed-count scenario starts
+ * @param steps             steps of the longhist workflow
+ * @param width             fan-out of the fan10k workflow
+ * @param timer             the durable timer of the timers workflow
+ * @param bootstrap         Kafka to use, or null for the embedded default (or GREGOR_BOOTSTRAP_SERVERS)
+ * @param registry          schema registry to use, or null for the embedded default (or GREGOR_SCHEMA_REGISTRY_URL)
+ * @param prefix            topic prefix
+ * @param startEngine       false to start no orchestrator and no worker (they run elsewhere)
+ * @param partitions        partitions of the orchestrator's input topics, when it creates them
+ * @param workerConcurrency activities the in-process worker runs at once
+ * @param instanceTimeout   how long a closed-loop caller waits for one instance before counting it timed out
+ * @param drainTimeout      how long the driver waits for instances in flight after it stopped starting
+ * @param runId             unique per run; the prefix of every instance id
+ */
+public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
+                            Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
+                            String prefix, boolean startEngine, int partitions, int workerConcurrency,
+                            Duration instanceTimeout, Duration drainTimeout, String runId) {
+
+    /** How instances are started. */
+    public enum Mode {
+        /** N callers each start an instance and wait for it before starting the next. */
+        CLOSED,
+        /** Starts at a fixed rate whatever the engine does; latency counts from the intended start time. */
+        OPEN
+    }
+
+    /** The command-line help. */
+    public static final String USAGE = """
+            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers [options]
+              --mode closed|open       closed: fixed concurrency (default); open: fixed start rate
+              --concurrency N          closed loop: instances in flight (default 1); fixed-count scenarios: starts in flight (default 32)
+              --rate R[/s]             open loop: starts per second (default 10)
+              --duration 60s           measured time of hello1/seq10/fan100, whole seconds (default 60s)
+              --warmup 30s             unmeasured time before it, whole seconds (default 30s)
+              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100)
+              --steps N                longhist: sequential steps (default 20000)
+              --width N                fan10k: parallel activities (default 10000)
+              --timer 10s              timers: the durable timer of each instance (default 10s)
+              --out DIR                default target/loadtest/<scenario>-<timestamp>
+              --bootstrap HOST:PORT    Kafka (default: GREGOR_BOOTSTRAP_SERVERS, else an embedded broker)
+              --registry URL           schema registry (default: GREGOR_SCHEMA_REGISTRY_URL, else an embedded one)
+              --prefix P               topic prefix (default loadtest-<timestamp>: fresh topics per run)
+              --no-engine              start no orchestrator and no worker (requires --prefix)
+              --partitions N           orchestrator input partitions (default 4); activity tasks get twice as many
+              --worker-concurrency N   activities the in-process worker runs at once (default 64)
+              --instance-timeout 60s   closed loop: give up waiting for one instance after this
+              --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer)
+            """;
+
+    private static final Set<String> FLAGS = Set.of("--scenario", "--mode", "--concurrency", "--rate", "--duration",
+            "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
+            "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout");
+
+    /**
+     * @param args the command line
+     * @return the options, defaults filled in
+     * @throws IllegalArgumentException saying which flag or value is wrong
+     */
+    public static DriverOptions parse(String... args) {
+        Map<String, String> given = new HashMap<>();
+        boolean noEngine = false;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--no-engine")) {
+                noEngine = true;
+            } else if (FLAGS.contains(flag) && i + 1 < args.length) {
+                given.put(flag, args[++i]);
+            } else {
+                throw new IllegalArgumentException("Expected one of " + FLAGS + " with a value, or --no-engine, but found '" + flag + "'");
+            }
+        }
+        if (!given.containsKey("--scenario")) {
+            throw new IllegalArgumentException("Expected --scenario " + Scenario.ids() + ", but found none");
+        }
+        Scenario scenario = Scenario.of(given.get("--scenario"));
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (noEngine && !given.containsKey("--prefix")) {
+            throw new IllegalArgumentException("Expected --prefix with --no-engine (the topics of the engine that runs elsewhere), but found none");
+        }
+        Duration timer = duration(given.getOrDefault("--timer", "10s"));
+        Duration drain = duration(given.getOrDefault("--drain-timeout", "60s"));
+        return new DriverOptions(scenario,
+                mode(given.getOrDefault("--mode", "closed")),
+                positive("--concurrency", given.getOrDefault("--concurrency", scenario.fixedCount() ? "32" : "1")),
+                rate(given.getOrDefault("--rate", "10")),
+                wholeSeconds(duration(given.getOrDefault("--duration", "60s"))),
+                wholeSeconds(duration(given.getOrDefault("--warmup", "30s"))),
+                Path.of(given.getOrDefault("--out", "target/loadtest/" + scenario.id() + "-" + runId)),
+                positive("--instances", given.getOrDefault("--instances", String.valueOf(Math.max(1, scenario.defaultInstances())))),
+                positive("--steps", given.getOrDefault("--steps", "20000")),
+                positive("--width", given.getOrDefault("--width", "10000")),
+                timer,
+                given.get("--bootstrap"), given.get("--registry"),
+                given.getOrDefault("--prefix", "loadtest-" + runId.replace("-", "")),
+                !noEngine,
+                positive("--partitions", given.getOrDefault("--partitions", "4")),
+                positive("--worker-concurrency", given.getOrDefault("--worker-concurrency", "64")),
+                duration(given.getOrDefault("--instance-timeout", "60s")),
+                scenario == Scenario.TIMERS ? drain.plus(timer) : drain,
+                "lt-" + runId + "-" + Long.toHexString(System.nanoTime() & 0xffffff));
+    }
+
+    /** @return the options that shaped this run, for result.json */
+    public Map<String, Object> describe() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("scenario", scenario.id());
+        if (scenario.fixedCount()) {
+            p.put("instances", instances);
+            p.put("startConcurrency", concurrency);
+            switch (scenario) {
+                case FAN10K -> p.put("width", width);
+                case LONGHIST -> p.put("steps", steps);
+                case TIMERS -> p.put("timerSeconds", timer.toMillis() / 1000.0);
+                default -> { }
+            }
+        } else {
+            p.put("mode", mode.name().toLowerCase());
+            if (mode == Mode.CLOSED) {
+                p.put("concurrency", concurrency);
+            } else {
+                p.put("ratePerSecond", rate);
+            }
+            p.put("durationSeconds", duration.toMillis() / 1000.0);
+            p.put("warmupSeconds", warmup.toMillis() / 1000.0);
+        }
+        p.put("topicPrefix", prefix);
+        p.put("engineInProcess", startEngine);
+        p.put("partitions", partitions);
+        p.put("workerConcurrency", workerConcurrency);
+        p.put("runId", runId);
+        return p;
+    }
+
+    /**
+     * @param text {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or plain seconds
+     * @return the duration
+     */
+    static Duration duration(String text) {
+        try {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            }
+            char unit = text.charAt(text.length() - 1);
+            String number = Character.isDigit(unit) ? text : text.substring(0, text.length() - 1);
+            long value = Long.parseLong(number);
+            return switch (unit) {
+                case 'h' -> Duration.ofHours(value);
+                case 'm' -> Duration.ofMinutes(value);
+                case 's' -> Duration.ofSeconds(value);
+                default -> {
+                    if (!Character.isDigit(unit)) {
+                        throw new IllegalArgumentException("unknown unit " + unit);
+                    }
+                    yield Duration.ofSeconds(value);
+                }
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Expected a duration like 500ms, 30s, 2m or 1h, but found '" + text + "'", e);
+        }
+    }
+
+    /** Phases are cut at whole seconds (one interval histogram per second), so their lengths are too. */
+    private static Duration wholeSeconds(Duration duration) {
+        return Duration.ofSeconds((duration.toMillis() + 999) / 1000);
+    }
+
+    private static Mode mode(String text) {
+        return switch (text) {
+            case "closed" -> Mode.CLOSED;
+            case "open" -> Mode.OPEN;
+            default -> throw new IllegalArgumentException("Expected --mode closed or open, but found '" + text + "'");
+        };
+    }
+
+    private static double rate(String text) {
+        String number = text.endsWith("/s") ? text.substring(0, text.length() - 2) : text;
+        double rate = Double.parseDouble(number);
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("Expected a positive --rate, but found '" + text + "'");
+        }
+        return rate;
+    }
+
+    private static int positive(String flag, String text) {
+        int value = Integer.parseInt(text);
+        if (value <= 0) {
+            throw new IllegalArgumentException("Expected a positive " + flag + ", but found " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,87 @@
+package io.gregor.loadtest;
+
+import io.gregor.loadtest.report.ResultFiles;
+import io.gregor.loadtest.report.RunResult;
+import io.gregor.testkit.GregorInfrastructure;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load driver of issue 3: runs one named scenario against Gregor and writes
+ * {@code result.json} and {@code report.html}. See {@link DriverOptions#USAGE} and
+ * load-tests/README.md.
+ *
+ * <p>Kafka and the schema registry are the embedded default ({@link GregorInfrastructure#shared()}
+ * starts a broker and a registry) unless {@code --bootstrap}/{@code --registry} or
+ * {@code GREGOR_BOOTSTRAP_SERVERS}/{@code GREGOR_SCHEMA_REGISTRY_URL} name existing ones. An
+ * orchestrator and a worker run in this JVM unless {@code --no-engine}.
+ */
+public final class LoadDriver {
+    private static final Logger LOG = LoggerFactory.getLogger("loadtest");
+
+    private LoadDriver() {
+    }
+
+    /**
+     * Exits 0 when every started instance completed, 1 when some failed or did not finish (the
+     * files are written either way), 2 on a bad command line.
+     *
+     * @param args see {@link DriverOptions#USAGE}
+     */
+    public static void main(String[] args) {
+        if (args.length == 0 || Arrays.asList(args).contains("--help")) {
+            System.out.print(DriverOptions.USAGE);
+            System.exit(args.length == 0 ? 2 : 0);
+        }
+        DriverOptions options = null;
+        try {
+            options = DriverOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(DriverOptions.USAGE);
+            System.exit(2);
+        }
+        int status;
+        try {
+            RunResult result = run(options);
+            boolean clean = result.counts().failed() == 0 && result.counts().unfinished() == 0;
+            status = clean ? 0 : 1;
+        } catch (Exception e) {
+            LOG.error("The run failed", e);
+            status = 1;
+        }
+        System.exit(status); // Kafka clients and the embedded broker leave non-daemon threads behind
+    }
+
+    /**
+     * Runs a scenario and writes its files into {@code options.out()}.
+     *
+     * @param options what to run
+     * @return what was measured
+     * @throws Exception if the infrastructure or the engine cannot start, or the run failed
+     */
+    public static RunResult run(DriverOptions options) throws Exception {
+        // Given endpoints win over the environment; GregorInfrastructure decides each one on its own.
+        if (options.bootstrap() != null) {
+            System.setProperty(GregorInfrastructure.BOOTSTRAP_PROPERTY, options.bootstrap());
+        }
+        if (options.registry() != null) {
+            System.setProperty(GregorInfrastructure.REGISTRY_PROPERTY, options.registry());
+        }
+        GregorInfrastructure infra = GregorInfrastructure.shared();
+        Map<String, Object> infrastructure = new LinkedHashMap<>();
+        infrastructure.put("bootstrapServers", infra.bootstrapServers());
+        infrastructure.put("schemaRegistryUrl", infra.schemaRegistryUrl());
+        infrastructure.put("kafka", infra.embeddedKafka().map(k -> "embedded, Apache Kafka " + k.version()).orElse("external"));
+        infrastructure.put("schemaRegistry", infra.embeddedSchemaRegistry().map(r -> "embedded, " + r).orElse("external"));
+        infrastructure.put("engine", options.startEngine() ? "orchestrator and worker in the driver's JVM" : "external (--no-engine)");
+        RunResult result = LoadRun.execute(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
+        Path report = ResultFiles.write(result, options.out());
+        LOG.info("Wrote {} and {}", options.out().resolve(ResultFiles.JSON).toAbsolutePath(), report.toAbsolutePath());
+        return result;
+    }
+}

@@ -1,0 +1,114 @@
+package io.gregor.loadtest;
+
+import io.gregor.client.WorkflowClient;
+import io.gregor.loadtest.report.RunResult;
+import io.gregor.loadtest.report.RunResult.Counts;
+import io.gregor.loadtest.scenario.StepClock;
+import io.gregor.schemas.Topics;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a scenario against given infrastructure: starts the engine (unless it runs
+ * elsewhere), the client and the completion tracker, drives the load, waits for the instances in
+ * flight, and collects a {@link RunResult}.
+ */
+public final class LoadRun {
+    /** How latency is measured, written into every result. */
+    static final String LATENCY_METHOD = "Start-to-completion, client-observed: from just before the start record is "
+            + "written (closed loop; open loop: the intended start time, so queueing behind a slow engine counts) to the "
+            + "moment the driver polls the instance's committed record on <prefix>.workflow-completions (one "
+            + "read_committed consumer over all partitions, matching record keys to instance ids).";
+
+    private static final Logger LOG = LoggerFactory.getLogger("loadtest");
+
+    private LoadRun() {
+    }
+
+    /**
+     * Runs the scenario.
+     *
+     * @param options        what to run
+     * @param bootstrap      Kafka
+     * @param registry       schema registry
+     * @param infrastructure how the broker and registry were obtained, for the result
+     * @return what was measured
+     * @throws Exception if the engine, the client or the tracker cannot start, or a caller failed
+     */
+    @SuppressWarnings("try") // the engine is a resource only for its lifetime: nothing calls it
+    public static RunResult execute(DriverOptions options, String bootstrap, String registry,
+                                    Map<String, Object> infrastructure) throws Exception {
+        Scenario scenario = options.scenario();
+        StepClock clock = scenario.timesSteps() ? new StepClock(options.steps()) : StepClock.NONE;
+        LatencyRecorder recorder = new LatencyRecorder();
+        String startedAt = Instant.now().toString();
+        try (LocalEngine engine = options.startEngine() ? LocalEngine.start(options, bootstrap, registry, clock) : null;
+             WorkflowClient client = WorkflowClient.builder().bootstrapServers(bootstrap).schemaRegistryUrl(registry)
+                     .topicPrefix(options.prefix()).build();
+             CompletionTracker tracker = CompletionTracker.start(bootstrap, registry, new Topics(options.prefix()), recorder)) {
+            InstanceStarter starter = new InstanceStarter(client, scenario.workflowName(), scenario.input(options),
+                    options.runId(), tracker, clock, recorder);
+            LOG.info("Running {} with {}", scenario.id(), options.describe());
+            long t0 = System.nanoTime();
+            long end;
+            boolean drained;
+            try (Sampler sampler = new Sampler(options, recorder, tracker, t0)) {
+                drive(options, starter, recorder, t0);
+                sampler.awaitMeasureClosed();
+                LOG.info("Started {} instances; waiting up to {} for {} in flight", recorder.startedCount(),
+                        options.drainTimeout(), tracker.inFlight());
+                drained = tracker.awaitDrained(options.drainTimeout());
+                end = System.nanoTime();
+            }
+            if (!drained) {
+                LOG.warn("{} instances did not complete within {}", tracker.inFlight(), options.drainTimeout());
+            }
+            return result(options, startedAt, infrastructure, recorder, tracker, clock, t0, end);
+        }
+    }
+
+    private static void drive(DriverOptions options, InstanceStarter starter, LatencyRecorder recorder, long t0)
+            throws Exception {
+        if (options.scenario().fixedCount()) {
+            double rate = options.mode() == DriverOptions.Mode.OPEN ? options.rate() : 0;
+            LoadShapes.fixed(options.instances(), options.concurrency(), rate, t0, starter);
+            return;
+        }
+        long end = t0 + options.warmup().plus(options.duration()).toNanos();
+        switch (options.mode()) {
+            case CLOSED -> LoadShapes.closed(options.concurrency(), options.instanceTimeout(), end, starter, recorder);
+            case OPEN -> LoadShapes.open(options.rate(), t0, end, starter);
+        }
+    }
+
+    private static RunResult result(DriverOptions options, String startedAt, Map<String, Object> infrastructure,
+                                    LatencyRecorder recorder, CompletionTracker tracker, StepClock clock, long t0, long end) {
+        long lastCompletion = tracker.lastCompletionNanos();
+        double elapsed = ((lastCompletion != 0 ? lastCompletion : end) - t0) / 1e9;
+        double measuredSeconds;
+        double throughput;
+        if (options.scenario().fixedCount()) {
+            measuredSeconds = elapsed;
+            throughput = elapsed > 0 ? recorder.completedCount() / elapsed : 0;
+        } else {
+            measuredSeconds = recorder.series().stream().filter(s -> s.phase().equals("measure")).count();
+            throughput = measuredSeconds > 0 ? recorder.measuredCompletedCount() / measuredSeconds : 0;
+        }
+        Counts counts = new Counts(recorder.startedCount(), recorder.completedCount(), recorder.failedCount(),
+                tracker.inFlight(), recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
+        RunResult result = new RunResult(options.scenario().id(), options.describe(), Environment.gitCommit(), startedAt,
+                Environment.hardware(), infrastructure, LATENCY_METHOD, counts, round(throughput), round(measuredSeconds),
+                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock));
+        LOG.info("{}: {} started, {} completed, {} failed, {} unfinished; {} /s; latency ms p50 {} p90 {} p99 {} p99.9 {} max {}",
+                result.scenario(), counts.started(), counts.completed(), counts.failed(), counts.unfinished(),
+                result.throughputPerSecond(), result.latencyMs().p50(), result.latencyMs().p90(), result.latencyMs().p99(),
+                result.latencyMs().p999(), result.latencyMs().max());
+        return result;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

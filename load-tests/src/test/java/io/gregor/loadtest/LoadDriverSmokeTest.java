@@ -1,0 +1,47 @@
+package io.gregor.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gregor.loadtest.report.ResultFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A few seconds of hello1, closed loop, against the embedded broker and registry: proves the
+ * driver works end to end in CI. Not a benchmark: nothing here asserts a speed.
+ */
+class LoadDriverSmokeTest {
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void hello1ClosedLoopWritesAResultAndAReportWithEveryStartedInstanceCompleted() throws Exception {
+        // given
+        Path out = Path.of("target", "loadtest", "smoke-hello1");
+        DriverOptions options = DriverOptions.parse("--scenario", "hello1", "--mode", "closed", "--concurrency", "2",
+                "--duration", "3s", "--warmup", "0s", "--out", out.toString());
+
+        // when
+        LoadDriver.run(options);
+
+        // then
+        Path json = out.resolve(ResultFiles.JSON);
+        Path html = out.resolve(ResultFiles.HTML);
+        assertThat(json).isRegularFile();
+        assertThat(html).isRegularFile();
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("scenario").asText()).isEqualTo("hello1");
+        assertThat(result.path("throughputPerSecond").asDouble()).isPositive();
+        long started = result.path("counts").path("started").asLong();
+        assertThat(started).isPositive();
+        assertThat(result.path("counts").path("completed").asLong()).isEqualTo(started);
+        assertThat(result.path("counts").path("failed").asLong()).isZero();
+        assertThat(result.path("latencyMs").path("p50").asDouble()).isPositive();
+        assertThat(result.path("series").size()).isPositive();
+        assertThat(Files.readString(html)).contains("<svg", "Throughput over time", "Latency percentiles over time");
+    }
+}
