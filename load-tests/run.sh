@@ -6,6 +6,15 @@
 #
 # Runs in load-tests/: results go to load-tests/target/loadtest/<scenario>-<timestamp>, and a
 # relative --out is relative to load-tests/.
+#
+# When --engine names anything but gregor (a peer such as littlehorse, or two engines to compare),
+# it builds and runs with the root pom's `peer` profile instead: the driver plus
+# load-tests-littlehorse on the class path, and the LittleHorse server's own class path (resolved by
+# load-tests-littlehorse/lh-server) for the server process it starts, on a Java >= 25.
+#
+#   load-tests/run.sh --engine littlehorse --scenario seq10 --concurrency 16
+#   load-tests/run.sh --engine gregor,littlehorse --rounds 2     # the comparison of issue 3
+#
 # Environment: JAVA_HOME (used if it is >= 21), LOADTEST_HEAP (default 2g), LOADTEST_JAVA_OPTS,
 # MVN (default mvn), LOADTEST_ALSO_MAKE (default -am: build the sibling modules from source; set it
 # empty to take them from ~/.m2), LOADTEST_REBUILD=1 to force the build.
@@ -13,7 +22,26 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-classpath_file="$here/target/classpath.txt"
+
+# A peer engine lives in a module of the `peer` profile only; pick the module whose class path to run.
+peer=false
+previous=""
+for arg in "$@"; do
+  if [ "$previous" = "--engine" ] && [ "$arg" != "gregor" ]; then
+    peer=true
+  fi
+  previous="$arg"
+done
+if [ "$peer" = true ]; then
+  module_dir="$root/load-tests-littlehorse"
+  build_modules="load-tests-littlehorse/lh-server,load-tests-littlehorse"
+  build_profile="-Ppeer"
+else
+  module_dir="$here"
+  build_modules="load-tests"
+  build_profile=""
+fi
+classpath_file="$module_dir/target/classpath.txt"
 
 # The feature version of a JDK home (21 for 21.0.5), from its release file or `java -version`.
 feature_version() {
@@ -53,15 +81,18 @@ find_java_home() {
 needs_build() {
   [ "${LOADTEST_REBUILD:-0}" = 1 ] && return 0
   [ -f "$classpath_file" ] || return 0
-  [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$classpath_file" -print -quit 2>/dev/null)" ]
+  if [ "$peer" = true ]; then
+    [ -f "$root/load-tests-littlehorse/lh-server/target/lh-server-classpath.txt" ] || return 0
+  fi
+  [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/*/pom.xml "$root"/*/src/main -newer "$classpath_file" -print -quit 2>/dev/null)" ]
 }
 
 java_home="$(find_java_home)"
 if needs_build; then
-  echo "run.sh: building load-tests..." >&2
-  # shellcheck disable=SC2086 # MVN and LOADTEST_ALSO_MAKE may hold several words
-  (cd "$root" && ${MVN:-mvn} -q -B -Dstyle.color=never -pl load-tests ${LOADTEST_ALSO_MAKE--am} -DskipTests \
-      package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
+  echo "run.sh: building $build_modules..." >&2
+  # shellcheck disable=SC2086 # MVN, LOADTEST_ALSO_MAKE and build_profile may hold several words or none
+  (cd "$root" && ${MVN:-mvn} -q -B -Dstyle.color=never $build_profile -pl "$build_modules" ${LOADTEST_ALSO_MAKE--am} \
+      -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
   touch "$classpath_file" # the plugin leaves an unchanged file alone, and its age is what says the build is current
 fi
 
@@ -69,5 +100,6 @@ apicurio_home="${GREGOR_APICURIO_HOME:-$(ls -d "$root"/target/apicurio-registry-
 cd "$here"
 # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS holds several options
 exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Xmx"${LOADTEST_HEAP:-2g}" \
-    -Dgregor.apicurio.home="$apicurio_home" ${LOADTEST_JAVA_OPTS:-} \
-    -cp "$here/target/classes:$(cat "$classpath_file")" io.gregor.loadtest.LoadDriver "$@"
+    -Dgregor.apicurio.home="$apicurio_home" \
+    -Dgregor.littlehorse.server.classpath="$root/load-tests-littlehorse/lh-server/target/lh-server-classpath.txt" \
+    ${LOADTEST_JAVA_OPTS:-} -cp "$module_dir/target/classes:$(cat "$classpath_file")" io.gregor.loadtest.LoadDriver "$@"

@@ -34,11 +34,12 @@ import java.util.Set;
  * @param instanceTimeout   how long a closed-loop caller waits for one instance before counting it timed out
  * @param drainTimeout      how long the driver waits for instances in flight after it stopped starting
  * @param runId             unique per run; the prefix of every instance id
+ * @param engine            the engine under load, by name (see {@link io.gregor.loadtest.engine.Engines})
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
                             String prefix, boolean startEngine, int partitions, int workerConcurrency,
-                            Duration instanceTimeout, Duration drainTimeout, String runId) {
+                            Duration instanceTimeout, Duration drainTimeout, String runId, String engine) {
 
     /** How instances are started. */
     public enum Mode {
@@ -51,6 +52,9 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
     /** The command-line help. */
     public static final String USAGE = """
             Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers [options]
+                   LoadDriver --engine gregor,littlehorse [comparison options]   (see Comparison)
+              --engine NAME            the engine under load: gregor (default) or a peer such as littlehorse
+                                       (hello1, seq10 and fan100 only; needs the peer profile: run.sh builds it)
               --mode closed|open       closed: fixed concurrency (default); open: fixed start rate
               --concurrency N          closed loop: instances in flight (default 1); fixed-count scenarios: starts in flight (default 32)
               --rate R[/s]             open loop: starts per second (default 10)
@@ -71,7 +75,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer)
             """;
 
-    private static final Set<String> FLAGS = Set.of("--scenario", "--mode", "--concurrency", "--rate", "--duration",
+    private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
             "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout");
 
@@ -121,13 +125,15 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 positive("--worker-concurrency", given.getOrDefault("--worker-concurrency", "64")),
                 duration(given.getOrDefault("--instance-timeout", "60s")),
                 scenario == Scenario.TIMERS ? drain.plus(timer) : drain,
-                "lt-" + runId + "-" + Long.toHexString(System.nanoTime() & 0xffffff));
+                "lt-" + runId + "-" + Long.toHexString(System.nanoTime() & 0xffffff),
+                given.getOrDefault("--engine", "gregor"));
     }
 
     /** @return the options that shaped this run, for result.json */
     public Map<String, Object> describe() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("scenario", scenario.id());
+        p.put("engine", engine);
         if (scenario.fixedCount()) {
             p.put("instances", instances);
             p.put("startConcurrency", concurrency);

@@ -1,6 +1,6 @@
 package io.gregor.loadtest;
 
-import io.gregor.client.WorkflowClient;
+import io.gregor.loadtest.engine.Engine;
 import io.gregor.loadtest.scenario.StepClock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,25 +9,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts one instance of the scenario's workflow: registers it with the tracker (and the step
- * clock) first, so its completion cannot arrive unnoticed, then writes the start. Thread-safe.
+ * clock) first, so its completion cannot arrive unnoticed, then has the engine start it.
+ * Thread-safe.
  */
 final class InstanceStarter {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStarter.class);
 
-    private final WorkflowClient client;
-    private final String workflowName;
-    private final Object input;
+    private final Engine engine;
     private final String runId;
     private final CompletionTracker tracker;
     private final StepClock clock;
     private final LatencyRecorder recorder;
     private final AtomicLong sequence = new AtomicLong();
 
-    InstanceStarter(WorkflowClient client, String workflowName, Object input, String runId, CompletionTracker tracker,
-                    StepClock clock, LatencyRecorder recorder) {
-        this.client = client;
-        this.workflowName = workflowName;
-        this.input = input;
+    InstanceStarter(Engine engine, String runId, CompletionTracker tracker, StepClock clock, LatencyRecorder recorder) {
+        this.engine = engine;
         this.runId = runId;
         this.tracker = tracker;
         this.clock = clock;
@@ -35,7 +31,7 @@ final class InstanceStarter {
     }
 
     /**
-     * Starts an instance and returns once the broker acknowledged the start.
+     * Starts an instance and returns once the engine accepted the start.
      *
      * @param startNanos {@link System#nanoTime()} its latency counts from
      * @param notify     true to get a future of its ending
@@ -47,10 +43,10 @@ final class InstanceStarter {
         CompletableFuture<Boolean> done = tracker.expect(id, startNanos, notify);
         clock.begin(id, startNanos);
         try {
-            client.scheduleNewWorkflow(workflowName, input, id);
+            engine.startInstance(id);
             recorder.started();
             return done;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             tracker.forget(id);
             recorder.failed();
             LOG.warn("Could not start instance {}: {}", id, e.toString());

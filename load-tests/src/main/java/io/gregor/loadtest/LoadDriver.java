@@ -1,5 +1,7 @@
 package io.gregor.loadtest;
 
+import io.gregor.loadtest.engine.Engines;
+import io.gregor.loadtest.report.ComparisonReport;
 import io.gregor.loadtest.report.ResultFiles;
 import io.gregor.loadtest.report.RunResult;
 import io.gregor.testkit.GregorInfrastructure;
@@ -11,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load driver of issue 3: runs one named scenario against Gregor and writes
- * {@code result.json} and {@code report.html}. See {@link DriverOptions#USAGE} and
- * load-tests/README.md.
+ * The load driver of issue 3: runs one named scenario against Gregor (or, with
+ * {@code --engine}, a peer engine) and writes {@code result.json} and {@code report.html}; with
+ * two engines ({@code --engine gregor,littlehorse}) it runs the {@link Comparison} instead. See
+ * {@link DriverOptions#USAGE} and load-tests/README.md.
  *
  * <p>Kafka and the schema registry are the embedded default ({@link GregorInfrastructure#shared()}
  * starts a broker and a registry) unless {@code --bootstrap}/{@code --registry} or
@@ -35,11 +38,17 @@ public final class LoadDriver {
     public static void main(String[] args) {
         if (args.length == 0 || Arrays.asList(args).contains("--help")) {
             System.out.print(DriverOptions.USAGE);
+            System.out.print(Comparison.USAGE);
             System.exit(args.length == 0 ? 2 : 0);
+        }
+        int engineFlag = Arrays.asList(args).indexOf("--engine");
+        if (engineFlag >= 0 && engineFlag + 1 < args.length && Comparison.isComparison(args[engineFlag + 1])) {
+            System.exit(compare(args));
         }
         DriverOptions options = null;
         try {
             options = DriverOptions.parse(args);
+            Engines.create(options.engine()).close(); // an unknown engine is a bad command line, not a failed run
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.print(DriverOptions.USAGE);
@@ -55,6 +64,21 @@ public final class LoadDriver {
             status = 1;
         }
         System.exit(status); // Kafka clients and the embedded broker leave non-daemon threads behind
+    }
+
+    private static int compare(String[] args) {
+        try {
+            ComparisonReport report = Comparison.run(args);
+            boolean clean = report.runs().stream().allMatch(r -> r.error() == null);
+            return clean ? 0 : 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(Comparison.USAGE);
+            return 2;
+        } catch (Exception e) {
+            LOG.error("The comparison failed", e);
+            return 1;
+        }
     }
 
     /**
@@ -78,7 +102,6 @@ public final class LoadDriver {
         infrastructure.put("schemaRegistryUrl", infra.schemaRegistryUrl());
         infrastructure.put("kafka", infra.embeddedKafka().map(k -> "embedded, Apache Kafka " + k.version()).orElse("external"));
         infrastructure.put("schemaRegistry", infra.embeddedSchemaRegistry().map(r -> "embedded, " + r).orElse("external"));
-        infrastructure.put("engine", options.startEngine() ? "orchestrator and worker in the driver's JVM" : "external (--no-engine)");
         RunResult result = LoadRun.execute(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
         Path report = ResultFiles.write(result, options.out());
         LOG.info("Wrote {} and {}", options.out().resolve(ResultFiles.JSON).toAbsolutePath(), report.toAbsolutePath());

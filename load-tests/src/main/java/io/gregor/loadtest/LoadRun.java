@@ -1,26 +1,25 @@
 package io.gregor.loadtest;
 
-import io.gregor.client.WorkflowClient;
+import io.gregor.loadtest.engine.Engine;
+import io.gregor.loadtest.engine.EngineContext;
+import io.gregor.loadtest.engine.Engines;
 import io.gregor.loadtest.report.RunResult;
 import io.gregor.loadtest.report.RunResult.Counts;
 import io.gregor.loadtest.scenario.StepClock;
-import io.gregor.schemas.Topics;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a scenario against given infrastructure: starts the engine (unless it runs
- * elsewhere), the client and the completion tracker, drives the load, waits for the instances in
- * flight, and collects a {@link RunResult}.
+ * One run of a scenario against given infrastructure: starts the engine chosen with
+ * {@code --engine} (which also observes completions for the tracker), drives the load, waits for
+ * the instances in flight, and collects a {@link RunResult}.
  */
 public final class LoadRun {
-    /** How latency is measured, written into every result. */
-    static final String LATENCY_METHOD = "Start-to-completion, client-observed: from just before the start record is "
-            + "written (closed loop; open loop: the intended start time, so queueing behind a slow engine counts) to the "
-            + "moment the driver polls the instance's committed record on <prefix>.workflow-completions (one "
-            + "read_committed consumer over all partitions, matching record keys to instance ids).";
+    /** How latency is measured, written into every result; the engine says how it observes the ending. */
+    static final String LATENCY_METHOD = "Start-to-completion, client-observed: from just before the start is "
+            + "submitted (closed loop; open loop: the intended start time, so queueing behind a slow engine counts) to ";
 
     private static final Logger LOG = LoggerFactory.getLogger("loadtest");
 
@@ -35,22 +34,20 @@ public final class LoadRun {
      * @param registry       schema registry
      * @param infrastructure how the broker and registry were obtained, for the result
      * @return what was measured
-     * @throws Exception if the engine, the client or the tracker cannot start, or a caller failed
+     * @throws Exception if the engine cannot start, or a caller failed
      */
-    @SuppressWarnings("try") // the engine is a resource only for its lifetime: nothing calls it
     public static RunResult execute(DriverOptions options, String bootstrap, String registry,
                                     Map<String, Object> infrastructure) throws Exception {
         Scenario scenario = options.scenario();
         StepClock clock = scenario.timesSteps() ? new StepClock(options.steps()) : StepClock.NONE;
         LatencyRecorder recorder = new LatencyRecorder();
+        CompletionTracker tracker = new CompletionTracker(recorder);
         String startedAt = Instant.now().toString();
-        try (LocalEngine engine = options.startEngine() ? LocalEngine.start(options, bootstrap, registry, clock) : null;
-             WorkflowClient client = WorkflowClient.builder().bootstrapServers(bootstrap).schemaRegistryUrl(registry)
-                     .topicPrefix(options.prefix()).build();
-             CompletionTracker tracker = CompletionTracker.start(bootstrap, registry, new Topics(options.prefix()), recorder)) {
-            InstanceStarter starter = new InstanceStarter(client, scenario.workflowName(), scenario.input(options),
-                    options.runId(), tracker, clock, recorder);
-            LOG.info("Running {} with {}", scenario.id(), options.describe());
+        try (Engine engine = Engines.create(options.engine())) {
+            engine.start(new EngineContext(options, bootstrap, registry, clock, tracker));
+            infrastructure.put("engine", engine.description());
+            InstanceStarter starter = new InstanceStarter(engine, options.runId(), tracker, clock, recorder);
+            LOG.info("Running {} on {} with {}", scenario.id(), engine.name(), options.describe());
             long t0 = System.nanoTime();
             long end;
             boolean drained;
@@ -65,7 +62,8 @@ public final class LoadRun {
             if (!drained) {
                 LOG.warn("{} instances did not complete within {}", tracker.inFlight(), options.drainTimeout());
             }
-            return result(options, startedAt, infrastructure, recorder, tracker, clock, t0, end);
+            return result(options, startedAt, infrastructure, LATENCY_METHOD + engine.completionSignal() + ".",
+                    recorder, tracker, clock, t0, end);
         }
     }
 
@@ -84,7 +82,8 @@ public final class LoadRun {
     }
 
     private static RunResult result(DriverOptions options, String startedAt, Map<String, Object> infrastructure,
-                                    LatencyRecorder recorder, CompletionTracker tracker, StepClock clock, long t0, long end) {
+                                    String latencyMethod, LatencyRecorder recorder, CompletionTracker tracker,
+                                    StepClock clock, long t0, long end) {
         long lastCompletion = tracker.lastCompletionNanos();
         double elapsed = ((lastCompletion != 0 ? lastCompletion : end) - t0) / 1e9;
         double measuredSeconds;
@@ -99,7 +98,7 @@ public final class LoadRun {
         Counts counts = new Counts(recorder.startedCount(), recorder.completedCount(), recorder.failedCount(),
                 tracker.inFlight(), recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
         RunResult result = new RunResult(options.scenario().id(), options.describe(), Environment.gitCommit(), startedAt,
-                Environment.hardware(), infrastructure, LATENCY_METHOD, counts, round(throughput), round(measuredSeconds),
+                Environment.hardware(), infrastructure, latencyMethod, counts, round(throughput), round(measuredSeconds),
                 round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock));
         LOG.info("{}: {} started, {} completed, {} failed, {} unfinished; {} /s; latency ms p50 {} p90 {} p99 {} p99.9 {} max {}",
                 result.scenario(), counts.started(), counts.completed(), counts.failed(), counts.unfinished(),

@@ -21,6 +21,15 @@ class DriverOptionsTest {
     }
 
     @Test
+    void theEngineIsGregorUnlessNamedAndGoesIntoTheResultsParameters() {
+        assertThat(DriverOptions.parse("--scenario", "seq10").engine()).isEqualTo("gregor");
+        DriverOptions peer = DriverOptions.parse("--scenario", "seq10", "--engine", "littlehorse");
+
+        assertThat(peer.engine()).isEqualTo("littlehorse");
+        assertThat(peer.describe()).containsEntry("engine", "littlehorse");
+    }
+
+    @Test
     void fixedCountScenariosTakeTheirOwnDefaultsAndTimersWaitForTheirTimer() {
         DriverOptions timers = DriverOptions.parse("--scenario", "timers", "--timer", "2m");
         DriverOptions longhist = DriverOptions.parse("--scenario", "longhist", "--steps", "500");

@@ -1,5 +1,6 @@
-package io.gregor.loadtest;
+package io.gregor.loadtest.engine.gregor;
 
+import io.gregor.loadtest.DriverOptions;
 import io.gregor.loadtest.scenario.EchoActivity;
 import io.gregor.loadtest.scenario.FanOutWorkflow;
 import io.gregor.loadtest.scenario.SequenceWorkflow;

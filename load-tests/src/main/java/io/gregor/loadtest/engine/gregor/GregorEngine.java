@@ -1,0 +1,87 @@
+package io.gregor.loadtest.engine.gregor;
+
+import io.gregor.client.WorkflowClient;
+import io.gregor.loadtest.DriverOptions;
+import io.gregor.loadtest.engine.Engine;
+import io.gregor.loadtest.engine.EngineContext;
+import io.gregor.schemas.Topics;
+
+/**
+ * Gregor under load: an orchestrator and a worker in the driver's JVM (unless
+ * {@code --no-engine}: then they run elsewhere with the given {@code --prefix}), a
+ * {@link WorkflowClient} that schedules each instance, and a reader of the completions topic.
+ */
+public final class GregorEngine implements Engine {
+    /** The name chosen with {@code --engine}; the default. */
+    public static final String NAME = "gregor";
+
+    private LocalEngine local;
+    private WorkflowClient client;
+    private CompletionsReader reader;
+    private String workflowName;
+    private Object input;
+    private boolean inProcess;
+    private String prefix;
+
+    /** Does nothing until {@link #start}. */
+    public GregorEngine() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(EngineContext context) throws Exception {
+        DriverOptions options = context.options();
+        workflowName = options.scenario().workflowName();
+        input = options.scenario().input(options);
+        inProcess = options.startEngine();
+        prefix = options.prefix();
+        String bootstrap = context.bootstrapServers();
+        String registry = context.schemaRegistryUrl();
+        if (inProcess) {
+            local = LocalEngine.start(options, bootstrap, registry, context.clock());
+        }
+        client = WorkflowClient.builder().bootstrapServers(bootstrap).schemaRegistryUrl(registry)
+                .topicPrefix(prefix).build();
+        reader = CompletionsReader.start(bootstrap, registry, new Topics(prefix), context.observer());
+    }
+
+    @Override
+    public void startInstance(String instanceId) {
+        client.scheduleNewWorkflow(workflowName, input, instanceId);
+    }
+
+    @Override
+    public String description() {
+        return inProcess ? "orchestrator and worker in the driver's JVM" : "external (--no-engine)";
+    }
+
+    @Override
+    public String completionSignal() {
+        return "the moment the driver polls the instance's committed record on " + prefix + ".workflow-completions "
+                + "(one read_committed consumer over all partitions, matching record keys to instance ids)";
+    }
+
+    /** Closes the reader, the client, then the orchestrator and worker (reverse order of start). */
+    @Override
+    public void close() {
+        try {
+            if (reader != null) {
+                reader.close();
+            }
+        } finally {
+            try {
+                if (client != null) {
+                    client.close();
+                }
+            } finally {
+                if (local != null) {
+                    local.close();
+                }
+            }
+        }
+    }
+}
