@@ -135,6 +135,7 @@ public final class WorkflowExecution implements WorkflowContext {
         if (completion != null) {
             commands.add(completion);
             completion = null;
+            ended = true; // the caller records the completion with these commands
         }
         historyLength += commands.size();
         return commands;
