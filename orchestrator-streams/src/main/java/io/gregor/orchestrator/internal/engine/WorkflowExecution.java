@@ -1,6 +1,5 @@
 package io.gregor.orchestrator.internal.engine;
 
-import io.gregor.client.workflow.CompositeTaskFailedException;
 import io.gregor.client.workflow.RetryPolicy;
 import io.gregor.client.workflow.Task;
 import io.gregor.client.workflow.TaskCanceledException;
@@ -455,54 +454,11 @@ public final class WorkflowExecution implements WorkflowContext {
 
     @Override
     public <T> Task<List<T>> allOf(List<? extends Task<T>> tasks) {
-        CompletableTask<List<T>> all = new CompletableTask<>(this);
-        if (tasks.isEmpty()) {
-            all.complete(List.of());
-            return all;
-        }
-        int[] remaining = {tasks.size()};
-        for (Task<T> task : tasks) {
-            own(task).onDone(() -> {
-                if (--remaining[0] > 0) {
-                    return;
-                }
-                List<T> results = new ArrayList<>(tasks.size());
-                List<RuntimeException> failures = new ArrayList<>();
-                for (Task<T> t : tasks) {
-                    CompletableTask<T> c = own(t);
-                    if (c.isFailed()) {
-                        failures.add(c.failure());
-                    } else {
-                        results.add(c.value());
-                    }
-                }
-                if (failures.isEmpty()) {
-                    all.complete(results);
-                } else {
-                    all.fail(new CompositeTaskFailedException(tasks.size(), failures));
-                }
-            });
-        }
-        return all;
+        return TaskCombinators.allOf(this, tasks);
     }
 
     @Override
     public Task<Task<?>> anyOf(List<? extends Task<?>> tasks) {
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("Expected at least one task for anyOf, but found none (instance " + instanceId + ")");
-        }
-        CompletableTask<Task<?>> first = new CompletableTask<>(this);
-        for (Task<?> task : tasks) {
-            own(task).onDone(() -> first.complete(task));
-        }
-        return first;
-    }
-
-    private <T> CompletableTask<T> own(Task<T> task) {
-        if (task instanceof CompletableTask<T> c) {
-            return c;
-        }
-        throw new IllegalArgumentException("Expected a task created by this workflow context, but found "
-                + (task == null ? "null" : task.getClass().getName()));
+        return TaskCombinators.anyOf(this, instanceId, tasks);
     }
 }

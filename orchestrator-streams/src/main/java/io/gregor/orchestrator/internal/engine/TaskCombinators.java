@@ -1,0 +1,70 @@
+package io.gregor.orchestrator.internal.engine;
+
+import io.gregor.client.workflow.CompositeTaskFailedException;
+import io.gregor.client.workflow.Task;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * allOf and anyOf over tasks of one execution. They join through completion callbacks, which run
+ * in the order the history completes the tasks, so the joined result is the same on every replay.
+ */
+final class TaskCombinators {
+    private TaskCombinators() {
+    }
+
+    static <T> Task<List<T>> allOf(WorkflowExecution execution, List<? extends Task<T>> tasks) {
+        CompletableTask<List<T>> all = new CompletableTask<>(execution);
+        if (tasks.isEmpty()) {
+            all.complete(List.of());
+            return all;
+        }
+        int[] remaining = {tasks.size()};
+        for (Task<T> task : tasks) {
+            own(task).onDone(() -> {
+                if (--remaining[0] == 0) {
+                    join(all, tasks);
+                }
+            });
+        }
+        return all;
+    }
+
+    /** Completes {@code all} once every task is done: their results in order, or every failure. */
+    private static <T> void join(CompletableTask<List<T>> all, List<? extends Task<T>> tasks) {
+        List<T> results = new ArrayList<>(tasks.size());
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Task<T> t : tasks) {
+            CompletableTask<T> c = own(t);
+            if (c.isFailed()) {
+                failures.add(c.failure());
+            } else {
+                results.add(c.value());
+            }
+        }
+        if (failures.isEmpty()) {
+            all.complete(results);
+        } else {
+            all.fail(new CompositeTaskFailedException(tasks.size(), failures));
+        }
+    }
+
+    static Task<Task<?>> anyOf(WorkflowExecution execution, String instanceId, List<? extends Task<?>> tasks) {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("Expected at least one task for anyOf, but found none (instance " + instanceId + ")");
+        }
+        CompletableTask<Task<?>> first = new CompletableTask<>(execution);
+        for (Task<?> task : tasks) {
+            own(task).onDone(() -> first.complete(task));
+        }
+        return first;
+    }
+
+    private static <T> CompletableTask<T> own(Task<T> task) {
+        if (task instanceof CompletableTask<T> c) {
+            return c;
+        }
+        throw new IllegalArgumentException("Expected a task created by this workflow context, but found "
+                + (task == null ? "null" : task.getClass().getName()));
+    }
+}
