@@ -15,7 +15,12 @@ abstract class PollLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   /** Waits are cut into slices this long so a stop is noticed promptly. */
   static final Duration SLICE = Duration.ofSeconds(1);
-  static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  /**
+   * Short on purpose: a share consumer's poll can sit out its whole timeout although tasks are
+   * waiting (seen right after a round is acknowledged). With 500 ms, a 100-task fan-out at one in
+   * flight measured p90 491 ms; with 50 ms, 204 ms (p50 about 105 ms either way).
+   */
+  static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
   static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
   /** The longest a loop goes without polling while it waits for a permit (group liveness). */
