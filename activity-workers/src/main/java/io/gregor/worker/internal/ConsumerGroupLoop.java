@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
@@ -59,25 +58,15 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
   }
 
   @Override
-  public void run() {
-    try {
-      consumer.subscribe(List.of(settings.topics().activityTasks()), this);
-      while (running) {
-        try {
-          awaitFreePermit();
-          add(consumer.poll(POLL_TIMEOUT));
-          runRound();
-        } catch (InterruptException e) {
-          LOG.warn("{} was interrupted; stopping", name);
-          running = false;
-        } catch (RuntimeException e) {
-          backOff(e); // never let one failure (a broker restarting, say) stop the worker
-        }
-      }
-      drain();
-    } finally {
-      closeConsumer();
-    }
+  void subscribe() {
+    consumer.subscribe(List.of(settings.topics().activityTasks()), this);
+  }
+
+  @Override
+  void pollRound() {
+    awaitFreePermit();
+    add(consumer.poll(POLL_TIMEOUT));
+    runRound();
   }
 
   @Override
@@ -226,7 +215,8 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
   }
 
   /** Graceful stop: forget what has not started, wait (bounded) for what runs, commit. */
-  private void drain() {
+  @Override
+  void drain() {
     round.values().removeIf(e -> !e.started);
     if (!awaitRunningTasks(() -> round.values().stream().anyMatch(e -> e.outcome == null),
         stopDeadline())) {

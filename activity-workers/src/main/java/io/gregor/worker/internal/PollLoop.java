@@ -2,6 +2,7 @@ package io.gregor.worker.internal;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,40 @@ abstract class PollLoop implements Runnable {
   }
 
   /** Closes the loop's consumer (bounded), logging rather than throwing. */
+  /**
+   * The loop every consumer kind shares: subscribe, poll rounds until stopped, then drain and
+   * close. One failed round (a broker restarting, say) backs off and goes on; it never stops the
+   * worker.
+   */
+  @Override
+  public final void run() {
+    try {
+      subscribe();
+      while (running) {
+        try {
+          pollRound();
+        } catch (InterruptException e) {
+          LOG.warn("{} was interrupted; stopping", name);
+          running = false;
+        } catch (RuntimeException e) {
+          backOff(e);
+        }
+      }
+      drain();
+    } finally {
+      closeConsumer();
+    }
+  }
+
+  /** Subscribes the consumer to the task topic. */
+  abstract void subscribe();
+
+  /** Polls once and hands the records to activities, acknowledging or committing what is done. */
+  abstract void pollRound();
+
+  /** After the last round: waits for running tasks (until the shutdown deadline) and settles their records. */
+  abstract void drain();
+
   abstract void closeConsumer();
 
   /** Applies one task's completion (never {@link Completion#WAKE_UP}). */

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.TopicIdPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,28 +61,18 @@ final class ShareGroupLoop extends PollLoop {
   }
 
   @Override
-  public void run() {
-    try {
-      consumer.setAcknowledgementCommitCallback(this::onAcknowledgementsCommitted);
-      consumer.subscribe(List.of(settings.topics().activityTasks()));
-      while (running) {
-        try {
-          if (tracked.isEmpty()) {
-            awaitFreePermit(); // with renewals pending, poll at once: it returns them
-          }
-          take(consumer.poll(POLL_TIMEOUT));
-          awaitAcknowledgeable();
-        } catch (InterruptException e) {
-          LOG.warn("{} was interrupted; stopping", name);
-          running = false;
-        } catch (RuntimeException e) {
-          backOff(e); // never let one failure (a broker restarting, say) stop the worker
-        }
-      }
-      drain();
-    } finally {
-      closeConsumer();
+  void subscribe() {
+    consumer.setAcknowledgementCommitCallback(this::onAcknowledgementsCommitted);
+    consumer.subscribe(List.of(settings.topics().activityTasks()));
+  }
+
+  @Override
+  void pollRound() {
+    if (tracked.isEmpty()) {
+      awaitFreePermit(); // with renewals pending, poll at once: it returns them
     }
+    take(consumer.poll(POLL_TIMEOUT));
+    awaitAcknowledgeable();
   }
 
   @Override
@@ -219,7 +208,8 @@ final class ShareGroupLoop extends PollLoop {
   }
 
   /** Graceful stop: give back what has not started, wait (bounded) for what runs. */
-  private void drain() {
+  @Override
+  void drain() {
     for (Tracked t : tracked.values()) {
       if (t.held && !t.started) {
         t.outcome = Outcome.REDELIVER;
