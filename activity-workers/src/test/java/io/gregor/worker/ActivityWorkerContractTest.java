@@ -3,6 +3,7 @@ package io.gregor.worker;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.FailureDetails;
 import java.lang.reflect.InvocationTargetException;
@@ -59,7 +60,11 @@ abstract class ActivityWorkerContractTest {
     worker.close(); // writes everything it will ever write, so reading to the end is complete
 
     // then each task has exactly one result, with its output
-    List<ActivityResult> all = results.readToEnd(WorkerFixture.TIMEOUT).stream().map(ConsumerRecord::value).toList();
+    List<ConsumerRecord<String, ActivityResult>> records = results.readToEnd(WorkerFixture.TIMEOUT);
+    // the orchestrator's inbox carries every kind of input: each result says it is one
+    assertThat(records).allSatisfy(r -> assertThat(r.headers().lastHeader(InputKind.HEADER).value())
+        .isEqualTo(InputKind.RESULT.headerValue()));
+    List<ActivityResult> all = records.stream().map(ConsumerRecord::value).toList();
     Map<String, Long> perTask = all.stream().collect(Collectors.groupingBy(
         r -> r.getInstanceId() + "/" + r.getTaskId(), Collectors.counting()));
     assertThat(perTask).hasSize(10).allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1));

@@ -112,7 +112,7 @@ final class WorkerFixture implements AutoCloseable {
   }
 
   TopicReader<String, ActivityResult> results() {
-    return track(new TopicReader<>(infra.bootstrapServers(), topics.activityResults(),
+    return track(new TopicReader<>(infra.bootstrapServers(), topics.inbox(),
         new StringDeserializer(), new AvroSerde<>(registry, ActivityResult.class)));
   }
 

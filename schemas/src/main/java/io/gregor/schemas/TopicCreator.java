@@ -68,7 +68,7 @@ final class TopicCreator {
         new NewTopic(topics.starts(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.events(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.control(), Optional.of(inputPartitions), rf),
-        new NewTopic(topics.activityResults(), Optional.of(inputPartitions), rf),
+        new NewTopic(topics.inbox(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.activityTasks(), Optional.of(taskPartitions), rf),
         new NewTopic(topics.completions(), Optional.of(partitions), rf),
         status,

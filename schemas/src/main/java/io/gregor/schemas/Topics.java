@@ -8,7 +8,7 @@ import org.apache.kafka.common.KafkaException;
 /**
  * Names of every Gregor topic for a prefix (default {@value #DEFAULT_PREFIX}):
  * {@code <prefix>.workflow-starts}, {@code .workflow-events}, {@code .workflow-control},
- * {@code .activity-tasks}, {@code .activity-results}, {@code .workflow-completions},
+ * {@code .activity-tasks}, {@code .workflow-inbox}, {@code .workflow-completions},
  * {@code .workflow-status} and {@code .dead-letters}.
  *
  * <p>Instances are immutable and compare equal when their prefixes are equal.
@@ -90,12 +90,19 @@ public final class Topics {
   }
 
   /**
-   * Internal: what workers report back, keyed by instance id.
+   * Internal: the one topic the orchestrator processes, keyed by instance id. Workers write
+   * activity results here; the orchestrator forwards starts, events and control requests here
+   * from their own topics, and writes due timers here. Each record says what it is in the
+   * {@link InputKind#HEADER} header.
    *
-   * @return {@code <prefix>.activity-results}
+   * <p>Its partition log is the order in which an instance's inputs are processed, so processing
+   * them again after a crash makes the same decisions: that is what lets workers read tasks
+   * before the orchestrator's transaction commits.
+   *
+   * @return {@code <prefix>.workflow-inbox}
    */
-  public String activityResults() {
-    return prefix + ".activity-results";
+  public String inbox() {
+    return prefix + ".workflow-inbox";
   }
 
   /**
@@ -128,10 +135,10 @@ public final class Topics {
   /**
    * The topics the orchestrator reads; they must be co-partitioned (same partition count).
    *
-   * @return starts, events, control and activity-results, in that order
+   * @return starts, events, control and the inbox, in that order
    */
   public List<String> orchestratorInputs() {
-    return List.of(starts(), events(), control(), activityResults());
+    return List.of(starts(), events(), control(), inbox());
   }
 
   /**
@@ -141,7 +148,7 @@ public final class Topics {
    */
   public List<String> all() {
     return List.of(
-        starts(), events(), control(), activityTasks(), activityResults(), completions(), status(),
+        starts(), events(), control(), activityTasks(), inbox(), completions(), status(),
         deadLetters());
   }
 

@@ -29,7 +29,7 @@ class TopicsTest {
     assertThat(topics.events()).isEqualTo("acme.workflow-events");
     assertThat(topics.control()).isEqualTo("acme.workflow-control");
     assertThat(topics.activityTasks()).isEqualTo("acme.activity-tasks");
-    assertThat(topics.activityResults()).isEqualTo("acme.activity-results");
+    assertThat(topics.inbox()).isEqualTo("acme.workflow-inbox");
     assertThat(topics.completions()).isEqualTo("acme.workflow-completions");
     assertThat(topics.status()).isEqualTo("acme.workflow-status");
     assertThat(topics.deadLetters()).isEqualTo("acme.dead-letters");
@@ -42,10 +42,10 @@ class TopicsTest {
   }
 
   @Test
-  void theOrchestratorReadsStartsEventsControlAndActivityResults() {
+  void theOrchestratorReadsStartsEventsControlAndItsInbox() {
     assertThat(Topics.defaults().orchestratorInputs()).containsExactly(
         "gregor.workflow-starts", "gregor.workflow-events", "gregor.workflow-control",
-        "gregor.activity-results");
+        "gregor.workflow-inbox");
   }
 
   @Test
@@ -84,7 +84,7 @@ class TopicsTest {
 
       assertThat(admin.listTopics().names().get()).containsExactlyInAnyOrderElementsOf(topics.all());
       assertThat(partitions(admin, topics.starts())).isEqualTo(6);
-      assertThat(partitions(admin, topics.activityResults())).isEqualTo(6);
+      assertThat(partitions(admin, topics.inbox())).isEqualTo(6);
       assertThat(partitions(admin, topics.activityTasks())).isEqualTo(12);
       assertThat(partitions(admin, topics.deadLetters())).isEqualTo(6);
       assertThat(config(admin, topics.status(), "cleanup.policy")).isEqualTo("compact");
@@ -109,11 +109,11 @@ class TopicsTest {
     Topics topics = Topics.defaults();
     try (MockAdminClient admin = new MockAdminClient(List.of(BROKER), BROKER)) {
       addTopic(admin, topics.starts(), 8);
-      addTopic(admin, topics.activityResults(), 4);
+      addTopic(admin, topics.inbox(), 4);
 
       assertThatThrownBy(() -> topics.ensureCreated(admin, 8, 8, (short) 1))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("Expected topic gregor.activity-results to have 8 partitions like"
+          .hasMessage("Expected topic gregor.workflow-inbox to have 8 partitions like"
               + " gregor.workflow-starts, but found 4");
       assertThat(admin.listTopics().names().get()).hasSize(2);
     }

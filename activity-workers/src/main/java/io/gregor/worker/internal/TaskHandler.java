@@ -3,6 +3,7 @@ package io.gregor.worker.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.gregor.schemas.Failures;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.registry.SchemaRegistryException;
@@ -151,15 +152,18 @@ final class TaskHandler {
   private Outcome failedToPublish(ActivityTask task, RuntimeException e) {
     LOG.error("Expected to write the result of {}/{} attempt {} to {}, but the write failed;"
             + " the task will be delivered again", task.getInstanceId(), task.getTaskId(),
-        task.getAttempt(), settings.topics().activityResults(), e);
+        task.getAttempt(), settings.topics().inbox(), e);
     return Outcome.REDELIVER;
   }
 
   private void send(ActivityResult result) throws InterruptedException {
-    String topic = settings.topics().activityResults();
+    String topic = settings.topics().inbox();
     byte[] key = result.getInstanceId().getBytes(UTF_8);
     byte[] value = serializeResult(topic, result);
-    Sending.sendAndWait(producer, new ProducerRecord<>(topic, key, value));
+    // The orchestrator reads every kind of input from the inbox; the header says this is a result.
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+    record.headers().add(InputKind.HEADER, InputKind.RESULT.headerValue());
+    Sending.sendAndWait(producer, record);
   }
 
   /**
@@ -190,10 +194,10 @@ final class TaskHandler {
     ActivityResult placeholder = ActivityResult.newBuilder()
         .setInstanceId("warm-up").setTaskId(0).setSucceeded(true).build();
     try {
-      resultSerializer.serialize(settings.topics().activityResults(), placeholder);
+      resultSerializer.serialize(settings.topics().inbox(), placeholder);
     } catch (RuntimeException e) {
       LOG.warn("Cannot register the ActivityResult schema for {} yet: {}",
-          settings.topics().activityResults(), e.getMessage());
+          settings.topics().inbox(), e.getMessage());
     }
   }
 

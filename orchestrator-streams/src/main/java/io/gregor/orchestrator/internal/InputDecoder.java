@@ -1,7 +1,9 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
+import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.avro.WorkflowControl;
@@ -26,6 +28,7 @@ final class InputDecoder {
     private final AvroSerde<ExternalEvent> events;
     private final AvroSerde<WorkflowControl> controls;
     private final AvroSerde<ActivityResult> results;
+    private final AvroSerde<DurableTimer> timers;
 
     InputDecoder(Topics topics, SchemaRegistryClient registry) {
         this.topics = topics;
@@ -33,34 +36,47 @@ final class InputDecoder {
         this.events = new AvroSerde<>(registry, ExternalEvent.class);
         this.controls = new AvroSerde<>(registry, WorkflowControl.class);
         this.results = new AvroSerde<>(registry, ActivityResult.class);
+        this.timers = new AvroSerde<>(registry, DurableTimer.class);
     }
 
-    Input decode(String topic, byte[] key, byte[] value) {
+    /**
+     * @param kindHeader the value of the record's {@link InputKind#HEADER} header, or null
+     * @param origin     the topic the record was first written to, for messages
+     * @param key        the record key
+     * @param value      the record value
+     * @return the input
+     * @throws InvalidInputException   when the record is not a usable input
+     * @throws RuntimeException        from the serde, with the wire-format problem
+     */
+    Input decode(byte[] kindHeader, String origin, byte[] key, byte[] value) {
+        String topic = origin;
+        InputKind kind = InputKind.fromHeader(kindHeader).orElseThrow(() -> new InvalidInputException("Expected a " + InputKind.HEADER
+                + " header of " + InputKind.labels() + " on " + topics.inbox() + ", but found "
+                + (kindHeader == null ? "none" : "'" + new String(kindHeader, StandardCharsets.UTF_8) + "'")));
         if (value == null) {
-            throw new InvalidInputException("Expected a record value, but found null (a tombstone) on " + topic);
+            throw new InvalidInputException("Expected a " + kind + " record value, but found null (a tombstone) on " + topic);
         }
-        Input input;
-        if (topic.equals(topics.starts())) {
-            StartWorkflow start = starts.deserialize(topic, value);
-            requireNonBlank(start.getWorkflowName(), "workflowName", start.getInstanceId());
-            input = new Input.Start(start);
-        } else if (topic.equals(topics.events())) {
-            ExternalEvent event = events.deserialize(topic, value);
-            requireNonBlank(event.getName(), "event name", event.getInstanceId());
-            input = new Input.Event(event);
-        } else if (topic.equals(topics.control())) {
-            input = new Input.Control(controls.deserialize(topic, value));
-        } else if (topic.equals(topics.activityResults())) {
-            input = new Input.Result(results.deserialize(topic, value));
-        } else {
-            throw new InvalidInputException("Expected a record from one of " + topics.orchestratorInputs() + ", but found one from " + topic);
-        }
+        Input input = switch (kind) {
+            case START -> {
+                StartWorkflow start = starts.deserialize(topic, value);
+                requireNonBlank(start.getWorkflowName(), "workflowName", start.getInstanceId());
+                yield new Input.Start(start);
+            }
+            case EVENT -> {
+                ExternalEvent event = events.deserialize(topic, value);
+                requireNonBlank(event.getName(), "event name", event.getInstanceId());
+                yield new Input.Event(event);
+            }
+            case CONTROL -> new Input.Control(controls.deserialize(topic, value));
+            case RESULT -> new Input.Result(results.deserialize(topic, value));
+            case TIMER -> new Input.TimerDue(timers.deserialize(topic, value));
+        };
         String id = input.instanceId();
         requireNonBlank(id, "instanceId", id);
         String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (!id.equals(keyText)) {
             throw new InvalidInputException("Expected the record key to be the instance id '" + id + "', but found "
-                    + (keyText == null ? "no key" : "'" + keyText + "'") + " on " + topic);
+                    + (keyText == null ? "no key" : "'" + keyText + "'") + " on a " + kind + " record");
         }
         return input;
     }

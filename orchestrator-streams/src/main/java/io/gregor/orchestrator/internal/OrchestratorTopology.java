@@ -15,33 +15,48 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   workflow-starts  ─┐
- *   workflow-events  ─┤                       ┌─▶ activity-tasks
- *   workflow-control ─┼─▶ [workflow processor] ┼─▶ workflow-status
- *   activity-results ─┘   stores: instances,   ├─▶ workflow-completions
- *                          history, timers      └─▶ dead-letters
+ *   workflow-events  ─┼─▶ [intake] ─▶ workflow-inbox ◀─ activity results (workers)
+ *   workflow-control ─┘                    │      ▲
+ *                                          ▼      │ due timers
+ *                             [workflow processor] ┤      ┌─▶ activity-tasks
+ *                              stores: instances,  ├──────┼─▶ workflow-status
+ *                              history, timers     │      ├─▶ workflow-completions
+ *                                                  │      └─▶ dead-letters
  * </pre>
  *
  * Why it is shaped this way:
  * <ul>
- *   <li>Every input topic is keyed by instance id and has the same partition count, so all inputs
- *       of an instance meet in one stream task, whose stores hold that instance alone. No
- *       repartition, no cross-task coordination, and one processor sees every event in order.</li>
+ *   <li>The workflow processor reads one topic, the inbox, keyed by instance id: all inputs of an
+ *       instance meet in one partition, so in one stream task whose stores hold that instance
+ *       alone, and the partition's order is the order they are processed in. Kafka Streams picks
+ *       between several source topics by timestamp and by what happens to be fetched, and a
+ *       wall-clock punctuator that applied timers in place would interleave differently on every
+ *       run; through the inbox, reprocessing after an aborted transaction sees the same inputs in
+ *       the same order and makes the same decisions. That is what makes speculative dispatch
+ *       (workers reading tasks before the commit) safe: a task seen before an abort is scheduled
+ *       again, identically.</li>
+ *   <li>The price is one hop for starts, events and control requests, which become visible to
+ *       the processor when the intake's transaction commits. Activity results, the inputs on
+ *       the hot path, are written straight to the inbox by workers.</li>
  *   <li>Sources read raw bytes: decoding happens in the processor, so an unreadable record is
  *       dead-lettered with a precise reason instead of killing the stream thread.</li>
- *   <li>Under exactly_once_v2 the store changelogs, the emitted tasks, statuses and completions
- *       and the consumed offsets commit in one transaction: a crash between any two of them
- *       replays the whole step, never half of it. Workers read tasks read_committed, so a task
- *       becomes visible only with the history that scheduled it, which is why the commit
- *       interval bounds per-step latency and is kept short.</li>
+ *   <li>Under exactly_once_v2 the store changelogs, the emitted tasks, statuses, completions and
+ *       timer firings and the consumed offsets commit in one transaction: a crash between any two
+ *       of them replays the whole step, never half of it.</li>
  *   <li>History is not cached (each event is written once, under its own key); instances and
  *       timers are, because they are rewritten many times between two commits.</li>
  * </ul>
  */
 public final class OrchestratorTopology {
-    /** The source node reading all orchestrator inputs. */
+    /** The source node reading the public inputs that are copied to the inbox. */
+    public static final String INTAKE_INPUTS = "intake-inputs";
+    /** The processor copying them. */
+    public static final String INTAKE = "intake";
+    /** The source node reading the inbox. */
     public static final String INPUTS = "orchestrator-inputs";
     /** The processor node. */
     public static final String PROCESSOR = "workflow-processor";
+    static final String INTAKE_SINK = "intake-sink";
 
     private OrchestratorTopology() {
     }
@@ -54,7 +69,11 @@ public final class OrchestratorTopology {
     public static Topology build(EngineSettings settings, WorkflowRegistry registry) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
-        topology.addSource(INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.orchestratorInputs().toArray(String[]::new));
+        topology.addSource(INTAKE_INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.starts(), topics.events(), topics.control());
+        topology.addProcessor(INTAKE, () -> new Intake(topics), INTAKE_INPUTS);
+        topology.addSink(INTAKE_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), INTAKE);
+
+        topology.addSource(INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.inbox());
         topology.addProcessor(PROCESSOR, () -> new WorkflowProcessor(settings, registry), INPUTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(InstanceRepository.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
@@ -66,6 +85,7 @@ public final class OrchestratorTopology {
         topology.addSink(Outputs.STATUS_SINK, topics.status(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Outputs.COMPLETIONS_SINK, topics.completions(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Outputs.DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(Outputs.TIMERS_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
 }

@@ -1,7 +1,10 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityTask;
+import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.avro.WorkflowStatus;
@@ -18,12 +21,14 @@ final class Outputs {
     static final String STATUS_SINK = "workflow-status-sink";
     static final String COMPLETIONS_SINK = "workflow-completions-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    static final String TIMERS_SINK = "due-timers-sink";
 
     private final ProcessorContext<byte[], byte[]> context;
     private final Topics topics;
     private final AvroSerde<ActivityTask> tasks;
     private final AvroSerde<WorkflowStatus> statuses;
     private final AvroSerde<WorkflowCompletion> completions;
+    private final AvroSerde<DurableTimer> timers;
 
     Outputs(ProcessorContext<byte[], byte[]> context, Topics topics, SchemaRegistryClient registry) {
         this.context = context;
@@ -31,6 +36,7 @@ final class Outputs {
         this.tasks = new AvroSerde<>(registry, ActivityTask.class);
         this.statuses = new AvroSerde<>(registry, WorkflowStatus.class);
         this.completions = new AvroSerde<>(registry, WorkflowCompletion.class);
+        this.timers = new AvroSerde<>(registry, DurableTimer.class);
     }
 
     /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
@@ -48,6 +54,18 @@ final class Outputs {
         WorkflowCompletion completion = new WorkflowCompletion(m.getInstanceId(), m.getWorkflowName(), m.getStatus(), m.getOutput(),
                 m.getFailure(), m.getCreatedAt(), m.getUpdatedAt());
         forward(COMPLETIONS_SINK, m.getInstanceId(), completions.serialize(topics.completions(), completion), now);
+    }
+
+    /**
+     * A due timer goes through the inbox rather than straight to its instance, so that it takes
+     * its place in the instance's input order. The value is registered under the timer store's
+     * subject: the inbox's own subject belongs to activity results.
+     */
+    void timerDue(DurableTimer timer, long now) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(InputKind.HEADER, InputKind.TIMER.headerValue());
+        context.forward(new Record<>(timer.getInstanceId().getBytes(StandardCharsets.UTF_8), timers.serialize(TimerRepository.STORE, timer), now,
+                headers), TIMERS_SINK);
     }
 
     /** Keeps the original bytes and says why they were rejected, so an operator can fix and replay them. */

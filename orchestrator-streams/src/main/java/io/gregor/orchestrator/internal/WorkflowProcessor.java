@@ -3,11 +3,15 @@ package io.gregor.orchestrator.internal;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -67,15 +71,16 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
-        long now = context.currentSystemTimeMs();
+        // Time comes from the log, not the clock: reprocessing after an abort must see the same time.
+        long now = record.timestamp();
+        Origin origin = Origin.of(record.headers(), context.recordMetadata().orElseThrow());
         Rejection rejection = reason -> {
-            LOG.warn("Dead-lettered record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
-            outputs.deadLetter(record.key(), record.value(), source.topic(), source.partition(), source.offset(), reason, now);
+            LOG.warn("Dead-lettered record {}-{}@{}: {}", origin.topic(), origin.partition(), origin.offset(), reason);
+            outputs.deadLetter(record.key(), record.value(), origin.topic(), origin.partition(), origin.offset(), reason, now);
         };
         Input input;
         try {
-            input = decoder.decode(source.topic(), record.key(), record.value());
+            input = decoder.decode(lastHeader(record.headers(), InputKind.HEADER), origin.topic(), record.key(), record.value());
         } catch (RuntimeException e) {
             rejection.reject(e.getMessage());
             return;
@@ -86,7 +91,7 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
                 case Input.Event e -> events.handle(e, now, rejection);
                 case Input.Control c -> controls.handle(c, now, rejection);
                 case Input.Result r -> results.handle(r, now);
-                case Input.TimerDue t -> throw new IllegalStateException("Expected timers only from the timer store, but found one on " + source.topic());
+                case Input.TimerDue t -> timerHandler.handle(t, now);
             }
         } catch (RuntimeException e) {
             // A bug must not stop every other instance of the partition; keep the record for a replay.
@@ -96,14 +101,39 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
+    /**
+     * Due timers are not applied here but written to the inbox, where they take their place among
+     * the instance's other inputs; the store entry and the inbox record commit together.
+     */
     private void fireDueTimers(long now) {
         for (DurableTimer timer : timers.takeDue(now, settings.timerBatch())) {
-            try {
-                timerHandler.handle(new Input.TimerDue(timer), now);
-            } catch (RuntimeException e) {
-                LOG.error("Unexpected failure firing timer {} of instance {}", timer.getTimerId(), timer.getInstanceId(), e);
-                cache.evict(timer.getInstanceId());
+            outputs.timerDue(timer, now);
+        }
+    }
+
+    private static byte[] lastHeader(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : header.value();
+    }
+
+    /** Where a record was first written: its intake headers for a copied record, else the inbox itself. */
+    private record Origin(String topic, int partition, long offset) {
+        static Origin of(Headers headers, RecordMetadata inbox) {
+            byte[] topic = lastHeader(headers, Intake.ORIGIN_TOPIC);
+            byte[] partition = lastHeader(headers, Intake.ORIGIN_PARTITION);
+            byte[] offset = lastHeader(headers, Intake.ORIGIN_OFFSET);
+            if (topic == null || partition == null || offset == null) {
+                return new Origin(inbox.topic(), inbox.partition(), inbox.offset());
             }
+            try {
+                return new Origin(text(topic), Integer.parseInt(text(partition)), Long.parseLong(text(offset)));
+            } catch (NumberFormatException e) {
+                return new Origin(inbox.topic(), inbox.partition(), inbox.offset());
+            }
+        }
+
+        private static String text(byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 

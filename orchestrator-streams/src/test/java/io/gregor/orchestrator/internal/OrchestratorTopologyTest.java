@@ -7,6 +7,7 @@ import io.gregor.client.workflow.TaskCanceledException;
 import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
@@ -35,6 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,6 +59,7 @@ class OrchestratorTopologyTest {
     private TestInputTopic<String, ExternalEvent> events;
     private TestInputTopic<String, ActivityResult> results;
     private TestInputTopic<byte[], byte[]> rawStarts;
+    private TestInputTopic<byte[], byte[]> rawInbox;
     private TestOutputTopic<String, ActivityTask> tasks;
     private TestOutputTopic<String, WorkflowStatus> statuses;
     private TestOutputTopic<String, WorkflowCompletion> completions;
@@ -86,10 +90,12 @@ class OrchestratorTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(OrchestratorTopology.build(settings, workflows), props, T0);
-        starts = driver.createInputTopic(topics.starts(), new StringSerializer(), serde(StartWorkflow.class));
-        events = driver.createInputTopic(topics.events(), new StringSerializer(), serde(ExternalEvent.class));
-        results = driver.createInputTopic(topics.activityResults(), new StringSerializer(), serde(ActivityResult.class));
-        rawStarts = driver.createInputTopic(topics.starts(), new ByteArraySerializer(), new ByteArraySerializer());
+        // Records carry the driver's start time: the engine takes time from records, not from the clock.
+        starts = driver.createInputTopic(topics.starts(), new StringSerializer(), serde(StartWorkflow.class), T0, Duration.ZERO);
+        events = driver.createInputTopic(topics.events(), new StringSerializer(), serde(ExternalEvent.class), T0, Duration.ZERO);
+        results = driver.createInputTopic(topics.inbox(), new StringSerializer(), serde(ActivityResult.class), T0, Duration.ZERO);
+        rawStarts = driver.createInputTopic(topics.starts(), new ByteArraySerializer(), new ByteArraySerializer(), T0, Duration.ZERO);
+        rawInbox = driver.createInputTopic(topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), T0, Duration.ZERO);
         tasks = driver.createOutputTopic(topics.activityTasks(), new StringDeserializer(), serde(ActivityTask.class));
         statuses = driver.createOutputTopic(topics.status(), new StringDeserializer(), serde(WorkflowStatus.class));
         completions = driver.createOutputTopic(topics.completions(), new StringDeserializer(), serde(WorkflowCompletion.class));
@@ -122,13 +128,18 @@ class OrchestratorTopologyTest {
     }
 
     private void succeed(ActivityTask task, Object output) {
-        results.pipeInput(task.getInstanceId(), new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true,
-                JSON.serialize(output), null, "test-worker"));
+        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true, JSON.serialize(output), null, "test-worker"));
     }
 
     private void fail(ActivityTask task) {
-        results.pipeInput(task.getInstanceId(), new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), false,
+        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), false,
                 null, new FailureDetails("java.io.IOException", "flaky", null, false), "test-worker"));
+    }
+
+    /** As a worker does: straight to the inbox, saying it is a result. */
+    private void report(ActivityResult result) {
+        Headers headers = new RecordHeaders().add(InputKind.HEADER, InputKind.RESULT.headerValue());
+        results.pipeInput(new TestRecord<>(result.getInstanceId(), result, headers, T0));
     }
 
     private static String outputOf(WorkflowCompletion completion) {
@@ -235,6 +246,19 @@ class OrchestratorTopologyTest {
         assertThat(header(dead, "gregor.error.reason")).contains("Expected magic byte 0").contains("0x7b");
         assertThat(header(dead, "gregor.error.topic")).isEqualTo(topics.starts());
         assertThat(statuses.readValuesToList()).extracting(WorkflowStatus::getInstanceId).containsExactly("sleep-2");
+    }
+
+    @Test
+    void anInboxRecordThatDoesNotSayWhatItIsGoesToTheDeadLetterTopic() {
+        startDriver(100);
+        rawInbox.pipeInput("what-1".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1});
+        start("sleep-3", "Sleeper", null);
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|timer on "
+                + topics.inbox() + ", but found none");
+        assertThat(header(dead, "gregor.error.topic")).isEqualTo(topics.inbox());
+        assertThat(statuses.readValuesToList()).extracting(WorkflowStatus::getInstanceId).containsExactly("sleep-3");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.gregor.client.WorkflowInstanceState;
 import io.gregor.client.WorkflowRuntimeStatus;
 import io.gregor.orchestrator.it.support.GregorTestApp;
 import io.gregor.orchestrator.it.support.KafkaReads;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.RuntimeStatus;
@@ -17,6 +18,7 @@ import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.payload.DataConverter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -159,8 +161,7 @@ class BadInputIntegrationTest {
         CapturingAppender warnings = CapturingAppender.attachTo("io.gregor.orchestrator.internal.ResultHandler");
         try {
             // when: a result nobody asked for, then a normal workflow on the same partition
-            RecordMetadata result = app.produce(app.topics().activityResults(), ghost,
-                    new ActivityResult(ghost, 0, 1, true, JSON.serialize("boo"), null, "test-worker"));
+            RecordMetadata result = app.produceResult(new ActivityResult(ghost, 0, 1, true, JSON.serialize("boo"), null, "test-worker"));
             app.client().scheduleNewWorkflow("Echo", "normal", id);
 
             // then: the normal workflow completed and the ghost result was consumed
@@ -183,15 +184,15 @@ class BadInputIntegrationTest {
         // given: an instance whose only task completed, now waiting for an event
         String id = app.newInstanceId("duplicate-result");
         app.client().scheduleNewWorkflow("EchoThenWait", "once", id);
-        ConsumerRecord<byte[], byte[]> original = KafkaReads.awaitRecord(app.bootstrapServers(), app.topics().activityResults(),
-                r -> id.equals(KafkaReads.keyText(r)), TIMEOUT);
+        ConsumerRecord<byte[], byte[]> original = KafkaReads.awaitRecord(app.bootstrapServers(), app.topics().inbox(),
+                r -> id.equals(KafkaReads.keyText(r)) && KafkaReads.header(r, InputKind.HEADER).equals(Optional.of("result")), TIMEOUT);
         app.awaitProcessed(original.topic(), original.partition(), original.offset());
         List<HistoryEvent> before = app.history(id);
         assertThat(summaries(before)).containsExactly("WorkflowStarted(EchoThenWait)", "TaskScheduled(0, Echo, attempt 1)",
                 "TaskCompleted(0)");
 
         // when: the very same result arrives again while the instance runs
-        app.awaitProcessed(app.produceRaw(app.topics().activityResults(), id, original.value()));
+        app.awaitProcessed(app.produceRaw(app.topics().inbox(), id, original.value(), InputKind.RESULT));
 
         // then
         assertThat(app.history(id)).isEqualTo(before);
@@ -200,7 +201,7 @@ class BadInputIntegrationTest {
         app.client().raiseEvent(id, "continue", null);
         WorkflowInstanceState done = awaitTerminal(id, WorkflowRuntimeStatus.COMPLETED);
         List<HistoryEvent> finished = app.history(id);
-        app.awaitProcessed(app.produceRaw(app.topics().activityResults(), id, original.value()));
+        app.awaitProcessed(app.produceRaw(app.topics().inbox(), id, original.value(), InputKind.RESULT));
 
         // then: one TaskCompleted, one completion, nothing after the end
         assertThat(done.readOutputAs(String.class)).isEqualTo("once");

@@ -8,6 +8,7 @@ import io.gregor.client.WorkflowRuntimeStatus;
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.orchestrator.it.support.ChildApps;
 import io.gregor.orchestrator.it.support.KafkaReads;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.Payload;
@@ -307,8 +308,8 @@ class CrashRecoveryIntegrationTest {
         int totalStarts = first.totalStarts() + second.totalStarts();
         Set<Integer> distinct = new TreeSet<>(first.started().keySet());
         distinct.addAll(second.started().keySet());
-        int results = (int) KafkaReads.readAll(infra.bootstrapServers(), topics.activityResults()).stream()
-                .filter(r -> instanceId.equals(KafkaReads.keyText(r))).count();
+        int results = (int) KafkaReads.readAll(infra.bootstrapServers(), topics.inbox()).stream()
+                .filter(r -> instanceId.equals(KafkaReads.keyText(r)) && isResult(r)).count();
         LOG.info("FIGURES worker-kill: worker 1 killed after {} activities ended ({} started, {} interrupted mid-run: {});"
                         + " replacement started after {} ms, workflow completed {} ms after the kill; {} executions of {} distinct"
                         + " tasks, {} duplicate executions (tasks run by both workers: {}); {} results on the topic: {} resent by"
@@ -591,15 +592,19 @@ class CrashRecoveryIntegrationTest {
         return children.stream().map(c -> c + " log " + c.logFile() + ":\n" + tail(c)).collect(Collectors.joining("\n"));
     }
 
-    /** Writes every result of the instance that is on the results topic once more, byte for byte. */
+    private static boolean isResult(ConsumerRecord<byte[], byte[]> record) {
+        return KafkaReads.header(record, InputKind.HEADER).equals(Optional.of(InputKind.RESULT.toString()));
+    }
+
+    /** Writes every result of the instance that is in the inbox once more, byte for byte, headers included. */
     private int resendResults(Topics topics, String instanceId) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> written = KafkaReads.readAll(infra.bootstrapServers(), topics.activityResults())
-                .stream().filter(r -> instanceId.equals(KafkaReads.keyText(r))).toList();
+        List<ConsumerRecord<byte[], byte[]>> written = KafkaReads.readAll(infra.bootstrapServers(), topics.inbox())
+                .stream().filter(r -> instanceId.equals(KafkaReads.keyText(r)) && isResult(r)).toList();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ConsumerRecord<byte[], byte[]> record : written) {
-                producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value())).get();
+                producer.send(new ProducerRecord<>(record.topic(), record.partition(), null, record.key(), record.value(), record.headers())).get();
             }
         }
         return written.size();

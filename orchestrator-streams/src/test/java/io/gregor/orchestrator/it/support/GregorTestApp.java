@@ -3,7 +3,9 @@ package io.gregor.orchestrator.it.support;
 import io.gregor.client.WorkflowClient;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.orchestrator.GregorOrchestrator;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.registry.SchemaRegistryClient;
@@ -203,14 +205,45 @@ public final class GregorTestApp implements AutoCloseable {
      * @return where it landed
      */
     public RecordMetadata produceRaw(String topic, String key, byte[] value) {
+        return send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
+        String topic = record.topic();
         try {
-            return producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+            return producer.send(record).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Expected the broker to accept a record on " + topic + ", but: " + e.getCause(), e);
         }
+    }
+
+    /**
+     * Writes an activity result to the inbox, as a worker does.
+     *
+     * @param result the result; keyed by its instance id
+     * @return where it landed
+     */
+    public RecordMetadata produceResult(ActivityResult result) {
+        AvroSerde<ActivityResult> serde = new AvroSerde<>(registry, ActivityResult.class);
+        return produceRaw(topics.inbox(), result.getInstanceId(), serde.serialize(topics.inbox(), result), InputKind.RESULT);
+    }
+
+    /**
+     * Writes raw bytes to the inbox with a kind header, as the intake or a worker does.
+     *
+     * @param topic the topic
+     * @param key   the key as text (UTF-8)
+     * @param value the value bytes
+     * @param kind  the {@link InputKind#HEADER} to set
+     * @return where it landed
+     */
+    public RecordMetadata produceRaw(String topic, String key, byte[] value, InputKind kind) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+        record.headers().add(InputKind.HEADER, kind.headerValue());
+        return send(record);
     }
 
     /**
@@ -271,6 +304,14 @@ public final class GregorTestApp implements AutoCloseable {
      */
     public void awaitProcessed(String topic, int partition, long offset) {
         KafkaReads.awaitConsumed(bootstrapServers(), applicationId, new TopicPartition(topic, partition), offset, TIMEOUT);
+        if (!topic.equals(topics.inbox())) {
+            // A start, event or control request has only been copied to the inbox: wait for what the inbox held then.
+            for (Map.Entry<TopicPartition, Long> end : KafkaReads.committedEndOffsets(bootstrapServers(), topics.inbox()).entrySet()) {
+                if (end.getValue() > 0) {
+                    KafkaReads.awaitConsumed(bootstrapServers(), applicationId, end.getKey(), end.getValue() - 1, TIMEOUT);
+                }
+            }
+        }
     }
 
     /**

@@ -32,10 +32,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -198,6 +201,30 @@ public final class KafkaReads {
             throw new AssertionError("Interrupted while waiting for group " + groupId, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("Cannot read the offsets of group " + groupId + ": " + e, e);
+        }
+    }
+
+    /**
+     * @param bootstrapServers the cluster
+     * @param topic            a topic
+     * @return the end offset of committed records in each of its partitions (the last stable offset)
+     */
+    public static Map<TopicPartition, Long> committedEndOffsets(String bootstrapServers, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while reading the end offsets of " + topic, e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("Cannot read the end offsets of " + topic + ": " + e, e);
         }
     }
 
