@@ -22,7 +22,7 @@ import java.util.Set;
  * @param warmup            how long a rate scenario runs before measuring
  * @param out               where result.json and report.html go
  * @param instances         how many instances a fixed-count scenario starts
- * @param steps             steps of the longhist workflow
+ * @param steps             steps of the longhist and recover workflows
  * @param width             fan-out of the fan10k workflow
  * @param timer             the durable timer of the timers workflow
  * @param bootstrap         Kafka to use, or null for the embedded default (or GREGOR_BOOTSTRAP_SERVERS)
@@ -35,11 +35,13 @@ import java.util.Set;
  * @param drainTimeout      how long the driver waits for instances in flight after it stopped starting
  * @param runId             unique per run; the prefix of every instance id
  * @param engine            the engine under load, by name (see {@link io.gregor.loadtest.engine.Engines})
+ * @param sessionTimeout    recover: the orchestrator's consumer session timeout, or null for Kafka's default
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
                             String prefix, boolean startEngine, int partitions, int workerConcurrency,
-                            Duration instanceTimeout, Duration drainTimeout, String runId, String engine) {
+                            Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
+                            Duration sessionTimeout) {
 
     /** How instances are started. */
     public enum Mode {
@@ -51,7 +53,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
 
     /** The command-line help. */
     public static final String USAGE = """
-            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers [options]
+            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover [options]
                    LoadDriver --engine gregor,littlehorse [comparison options]   (see Comparison)
               --engine NAME            the engine under load: gregor (default) or a peer such as littlehorse
                                        (hello1, seq10 and fan100 only; needs the peer profile: run.sh builds it)
@@ -60,8 +62,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --rate R[/s]             open loop: starts per second (default 10)
               --duration 60s           measured time of hello1/seq10/fan100, whole seconds (default 60s)
               --warmup 30s             unmeasured time before it, whole seconds (default 30s)
-              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100)
-              --steps N                longhist: sequential steps (default 20000)
+              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000)
+              --steps N                sequential steps of longhist (default 20000) and recover (default 3)
               --width N                fan10k: parallel activities (default 10000)
               --timer 10s              timers: the durable timer of each instance (default 10s)
               --out DIR                default target/loadtest/<scenario>-<timestamp>
@@ -72,12 +74,23 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --partitions N           orchestrator input partitions (default 4); activity tasks get twice as many
               --worker-concurrency N   activities the in-process worker runs at once (default 64)
               --instance-timeout 60s   closed loop: give up waiting for one instance after this
-              --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer)
+              --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer;
+                                       recover: default 5m, counted from the restarted orchestrator's RUNNING)
+              --session-timeout 45s    recover: session.timeout.ms of the orchestrator's consumers, which bounds how
+                                       long its replacement waits for the killed one to leave the group (default:
+                                       Kafka's own, 45s)
+
+            recover: starts --instances workflows of --steps echo activities with the orchestrator in a child JVM,
+            SIGKILLs that JVM once every start is acknowledged, starts a new one on the same state directory and
+            topics, and waits for every instance. It records the time from the kill to the new orchestrator's
+            RUNNING and to the last completion, and counts lost instances (no completion record) and duplicated
+            completions (raw read_committed records on the completions topic beyond one per instance); it exits 1
+            if either is not zero or the drain timed out.
             """;
 
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
-            "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout");
+            "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout");
 
     /**
      * @param args the command line
@@ -105,8 +118,17 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         if (noEngine && !given.containsKey("--prefix")) {
             throw new IllegalArgumentException("Expected --prefix with --no-engine (the topics of the engine that runs elsewhere), but found none");
         }
+        boolean recover = scenario == Scenario.RECOVER;
+        if (recover && noEngine) {
+            throw new IllegalArgumentException("Expected recover to start the orchestrator it kills, but found --no-engine");
+        }
+        if (!recover && given.containsKey("--session-timeout")) {
+            throw new IllegalArgumentException("Expected --session-timeout only with --scenario recover, but found it with "
+                    + scenario.id());
+        }
         Duration timer = duration(given.getOrDefault("--timer", "10s"));
-        Duration drain = duration(given.getOrDefault("--drain-timeout", "60s"));
+        // The backlog of the outage drains after the restart, so recover gets a longer default.
+        Duration drain = duration(given.getOrDefault("--drain-timeout", recover ? "5m" : "60s"));
         return new DriverOptions(scenario,
                 mode(given.getOrDefault("--mode", "closed")),
                 positive("--concurrency", given.getOrDefault("--concurrency", scenario.fixedCount() ? "32" : "1")),
@@ -115,7 +137,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 wholeSeconds(duration(given.getOrDefault("--warmup", "30s"))),
                 Path.of(given.getOrDefault("--out", "target/loadtest/" + scenario.id() + "-" + runId)),
                 positive("--instances", given.getOrDefault("--instances", String.valueOf(Math.max(1, scenario.defaultInstances())))),
-                positive("--steps", given.getOrDefault("--steps", "20000")),
+                positive("--steps", given.getOrDefault("--steps", recover ? "3" : "20000")),
                 positive("--width", given.getOrDefault("--width", "10000")),
                 timer,
                 given.get("--bootstrap"), given.get("--registry"),
@@ -126,7 +148,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 duration(given.getOrDefault("--instance-timeout", "60s")),
                 scenario == Scenario.TIMERS ? drain.plus(timer) : drain,
                 "lt-" + runId + "-" + Long.toHexString(System.nanoTime() & 0xffffff),
-                given.getOrDefault("--engine", "gregor"));
+                given.getOrDefault("--engine", "gregor"),
+                given.containsKey("--session-timeout") ? duration(given.get("--session-timeout")) : null);
     }
 
     /** @return the options that shaped this run, for result.json */
@@ -141,6 +164,11 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 case FAN10K -> p.put("width", width);
                 case LONGHIST -> p.put("steps", steps);
                 case TIMERS -> p.put("timerSeconds", timer.toMillis() / 1000.0);
+                case RECOVER -> {
+                    p.put("steps", steps);
+                    p.put("drainTimeoutSeconds", drainTimeout.toMillis() / 1000.0);
+                    p.put("sessionTimeoutSeconds", sessionTimeout == null ? "Kafka default" : sessionTimeout.toMillis() / 1000.0);
+                }
                 default -> { }
             }
         } else {

@@ -30,8 +30,9 @@ public final class LoadDriver {
     }
 
     /**
-     * Exits 0 when every started instance completed, 1 when some failed or did not finish (the
-     * files are written either way), 2 on a bad command line.
+     * Exits 0 when every started instance completed, 1 when some failed or did not finish, or
+     * (recover) one was lost or completed twice (the files are written either way), 2 on a bad
+     * command line.
      *
      * @param args see {@link DriverOptions#USAGE}
      */
@@ -57,7 +58,8 @@ public final class LoadDriver {
         int status;
         try {
             RunResult result = run(options);
-            boolean clean = result.counts().failed() == 0 && result.counts().unfinished() == 0;
+            boolean clean = result.counts().failed() == 0 && result.counts().unfinished() == 0
+                    && (result.recovery() == null || result.recovery().clean());
             status = clean ? 0 : 1;
         } catch (Exception e) {
             LOG.error("The run failed", e);

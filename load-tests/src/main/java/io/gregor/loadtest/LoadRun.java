@@ -5,6 +5,7 @@ import io.gregor.loadtest.engine.EngineContext;
 import io.gregor.loadtest.engine.Engines;
 import io.gregor.loadtest.report.RunResult;
 import io.gregor.loadtest.report.RunResult.Counts;
+import io.gregor.loadtest.report.RunResult.Recovery;
 import io.gregor.loadtest.scenario.StepClock;
 import java.time.Instant;
 import java.util.Map;
@@ -51,9 +52,13 @@ public final class LoadRun {
             long t0 = System.nanoTime();
             long end;
             boolean drained;
+            CrashDrill drill = null;
             try (Sampler sampler = new Sampler(options, recorder, tracker, t0)) {
                 drive(options, starter, recorder, t0);
                 sampler.awaitMeasureClosed();
+                if (scenario == Scenario.RECOVER) {
+                    drill = CrashDrill.crash(engine, tracker); // with every start acknowledged and none awaited
+                }
                 LOG.info("Started {} instances; waiting up to {} for {} in flight", recorder.startedCount(),
                         options.drainTimeout(), tracker.inFlight());
                 drained = tracker.awaitDrained(options.drainTimeout());
@@ -62,8 +67,10 @@ public final class LoadRun {
             if (!drained) {
                 LOG.warn("{} instances did not complete within {}", tracker.inFlight(), options.drainTimeout());
             }
+            Recovery recovery = drill == null ? null
+                    : drill.audit(options.runId() + "-", recorder, tracker.lastCompletionNanos(), t0, end, drained);
             return result(options, startedAt, infrastructure, LATENCY_METHOD + engine.completionSignal() + ".",
-                    recorder, tracker, clock, t0, end);
+                    recorder, tracker, clock, t0, end, recovery);
         }
     }
 
@@ -83,7 +90,7 @@ public final class LoadRun {
 
     private static RunResult result(DriverOptions options, String startedAt, Map<String, Object> infrastructure,
                                     String latencyMethod, LatencyRecorder recorder, CompletionTracker tracker,
-                                    StepClock clock, long t0, long end) {
+                                    StepClock clock, long t0, long end, Recovery recovery) {
         long lastCompletion = tracker.lastCompletionNanos();
         double elapsed = ((lastCompletion != 0 ? lastCompletion : end) - t0) / 1e9;
         double measuredSeconds;
@@ -99,7 +106,7 @@ public final class LoadRun {
                 tracker.inFlight(), recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
         RunResult result = new RunResult(options.scenario().id(), options.describe(), Environment.gitCommit(), startedAt,
                 Environment.hardware(), infrastructure, latencyMethod, counts, round(throughput), round(measuredSeconds),
-                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock));
+                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery);
         LOG.info("{}: {} started, {} completed, {} failed, {} unfinished; {} /s; latency ms p50 {} p90 {} p99 {} p99.9 {} max {}",
                 result.scenario(), counts.started(), counts.completed(), counts.failed(), counts.unfinished(),
                 result.throughputPerSecond(), result.latencyMs().p50(), result.latencyMs().p90(), result.latencyMs().p99(),

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * The named scenarios of issue 3. Rate scenarios (hello1, seq10, fan100) start instances for a
- * duration, closed- or open-loop; fixed-count scenarios (fan10k, longhist, timers) start a given
+ * duration, closed- or open-loop; fixed-count scenarios (fan10k, longhist, timers, recover) start a given
  * number of instances and wait for all of them, since what matters there is that they finish,
  * how long it takes and what it costs.
  */
@@ -24,7 +24,12 @@ public enum Scenario {
     /** One workflow of {@code --steps} (default 20,000) sequential activities, timed per step. */
     LONGHIST("longhist", SequenceWorkflow.NAME, true, 1),
     /** {@code --instances} workflows each sleeping on one durable timer of {@code --timer}. */
-    TIMERS("timers", TimerWorkflow.NAME, true, 100);
+    TIMERS("timers", TimerWorkflow.NAME, true, 100),
+    /**
+     * {@code --instances} (default 10,000) workflows of {@code --steps} (default 3) sequential
+     * echo activities, all in flight when the orchestrator is SIGKILLed and replaced.
+     */
+    RECOVER("recover", SequenceWorkflow.NAME, true, 10_000);
 
     private final String id;
     private final String workflowName;
@@ -83,7 +88,7 @@ public enum Scenario {
             case SEQ10 -> 10;
             case FAN100 -> 100;
             case FAN10K -> options.width();
-            case LONGHIST -> options.steps();
+            case LONGHIST, RECOVER -> options.steps();
             case TIMERS -> options.timer().toMillis();
         };
     }

@@ -42,6 +42,30 @@ class DriverOptionsTest {
     }
 
     @Test
+    void recoverDefaultsToTenThousandShortSequencesAndALongerDrain() {
+        DriverOptions recover = DriverOptions.parse("--scenario", "recover");
+        DriverOptions tuned = DriverOptions.parse("--scenario", "recover", "--instances", "2000", "--steps", "5",
+                "--session-timeout", "6s");
+
+        assertThat(recover.instances()).isEqualTo(10_000);
+        assertThat(recover.scenario().input(recover)).isEqualTo(3);
+        assertThat(recover.drainTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(recover.sessionTimeout()).isNull();
+        assertThat(tuned.instances()).isEqualTo(2_000);
+        assertThat(tuned.scenario().input(tuned)).isEqualTo(5);
+        assertThat(tuned.sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(tuned.describe()).containsEntry("steps", 5).containsEntry("sessionTimeoutSeconds", 6.0);
+    }
+
+    @Test
+    void recoverNeedsItsOwnOrchestratorAndTheSessionTimeoutNeedsRecover() {
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "recover", "--no-engine", "--prefix", "p"))
+                .hasMessageContaining("Expected recover to start the orchestrator it kills, but found --no-engine");
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "seq10", "--session-timeout", "6s"))
+                .hasMessageContaining("Expected --session-timeout only with --scenario recover, but found it with seq10");
+    }
+
+    @Test
     void durationsAndRatesAcceptTheirUnits() {
         assertThat(DriverOptions.duration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(DriverOptions.duration("45")).isEqualTo(Duration.ofSeconds(45));

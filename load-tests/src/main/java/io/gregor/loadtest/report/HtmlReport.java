@@ -67,6 +67,14 @@ public final class HtmlReport {
             rows.put("per-step median around step 100 / at the end", r.steps().earlyMedianMs() + " / " + r.steps().lateMedianMs()
                     + " ms (late/early " + r.steps().lateOverEarly() + ")");
         }
+        if (r.recovery() != null) {
+            RunResult.Recovery k = r.recovery();
+            rows.put("in flight at the SIGKILL", k.inFlightAtKill());
+            rows.put("kill to replacement RUNNING / to last completion", k.killToRunningSeconds() + " s / "
+                    + k.killToLastCompletionSeconds() + " s");
+            rows.put("completion records / lost / duplicated", k.completionRecords() + " / " + k.lost() + " / " + k.duplicated()
+                    + (k.drained() ? "" : " (drain timed out)"));
+        }
         return rows;
     }
 

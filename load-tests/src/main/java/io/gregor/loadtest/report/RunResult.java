@@ -22,12 +22,13 @@ import java.util.Map;
  * @param memory             peak memory of the driver's JVM (engine included when in-process)
  * @param series             one sample per second
  * @param steps              per-step latency (longhist only), else null
+ * @param recovery           what the orchestrator's kill and restart cost (recover only), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String scenario, Map<String, Object> parameters, String gitCommit, String startedAt,
                         Map<String, Object> hardware, Map<String, Object> infrastructure, String latencyMethod, Counts counts,
                         double throughputPerSecond, double measuredSeconds, double elapsedSeconds, Latency latencyMs,
-                        Memory memory, List<IntervalSample> series, StepSeries steps) {
+                        Memory memory, List<IntervalSample> series, StepSeries steps, Recovery recovery) {
 
     /**
      * @param started           instances the driver started (write acknowledged)
@@ -91,5 +92,29 @@ public record RunResult(String scenario, Map<String, Object> parameters, String 
      */
     public record StepSeries(int steps, int instances, List<Double> latencyMs, Double earlyMedianMs, Double lateMedianMs,
                              Double lateOverEarly) {
+    }
+
+    /**
+     * The recover scenario: the orchestrator SIGKILLed once every start was acknowledged, and
+     * replaced on the same state directory and topics.
+     *
+     * @param started                     instances the driver started
+     * @param completed                   instances the driver saw complete (COMPLETED)
+     * @param inFlightAtKill              started and not yet seen ending when the kill was sent
+     * @param killToRunningSeconds        from the SIGKILL to the replacement printing RUNNING (its JVM start included)
+     * @param killToLastCompletionSeconds from the SIGKILL to the last ending the driver saw (the end of the drain if none)
+     * @param totalSeconds                from the first start to the last ending (or to the end of the drain)
+     * @param completionRecords           committed records of the run's instances on the completions topic, all of them
+     * @param lost                        started instances with no completion record
+     * @param duplicated                  completion records beyond one per instance
+     * @param drained                     false if the drain timed out with instances still in flight
+     */
+    public record Recovery(long started, long completed, long inFlightAtKill, double killToRunningSeconds,
+                           double killToLastCompletionSeconds, double totalSeconds, long completionRecords, long lost,
+                           long duplicated, boolean drained) {
+        /** @return true if nothing was lost or duplicated and every instance ended in time */
+        public boolean clean() {
+            return lost == 0 && duplicated == 0 && drained;
+        }
     }
 }

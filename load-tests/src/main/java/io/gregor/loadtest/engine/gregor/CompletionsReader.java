@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * million timers would measure the client's bookkeeping. The completions topic carries exactly
  * one record per finished instance, decoded here only when its key is one the run awaits. The
  * ending is observed when a downstream consumer would see it: when the committed record is polled.
+ *
+ * <p>Only the first record of an instance is reported: the tracker stops awaiting an instance once
+ * it ended, so a duplicated completion is skipped here and counted by {@link CompletionAudit}.
  */
 final class CompletionsReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompletionsReader.class);
@@ -65,28 +68,13 @@ final class CompletionsReader implements AutoCloseable {
      * @return the running reader
      */
     static CompletionsReader start(String bootstrap, String registryUrl, Topics topics, CompletionObserver observer) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "loadtest-completions",
-                // Bounds how long a fetch may sit at the broker; a completion should never wait on it.
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        KafkaConsumer<String, byte[]> consumer = committedConsumer(bootstrap, "loadtest-completions");
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
         try {
-            String topic = topics.completions();
-            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("Expected topic " + topic + " to exist, but found no partitions for it "
-                        + "(is the orchestrator running with prefix '" + topics.prefix() + "'?)");
-            }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
+            List<TopicPartition> partitions = assignAll(consumer, topics);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // seekToEnd is lazy: resolve it before any instance starts
-            CompletionsReader reader = new CompletionsReader(consumer, registry, topic, observer);
+            CompletionsReader reader = new CompletionsReader(consumer, registry, topics.completions(), observer);
             reader.thread.start();
             return reader;
         } catch (RuntimeException e) {
@@ -94,6 +82,41 @@ final class CompletionsReader implements AutoCloseable {
             registry.close();
             throw e;
         }
+    }
+
+    /**
+     * @param bootstrap Kafka
+     * @param clientId  names the consumer in the broker's logs
+     * @return a consumer that sees committed records only and commits no offsets
+     */
+    static KafkaConsumer<String, byte[]> committedConsumer(String bootstrap, String clientId) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                // Bounds how long a fetch may sit at the broker; a completion should never wait on it.
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    /**
+     * @param consumer gets every partition of the completions topic assigned
+     * @param topics   the run's topics
+     * @return the partitions
+     * @throws IllegalStateException if the topic does not exist
+     */
+    static List<TopicPartition> assignAll(KafkaConsumer<String, byte[]> consumer, Topics topics) {
+        String topic = topics.completions();
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("Expected topic " + topic + " to exist, but found no partitions for it "
+                    + "(is the orchestrator running with prefix '" + topics.prefix() + "'?)");
+        }
+        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(partitions);
+        return partitions;
     }
 
     private void run() {

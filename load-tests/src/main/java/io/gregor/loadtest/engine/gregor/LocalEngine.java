@@ -1,25 +1,19 @@
 package io.gregor.loadtest.engine.gregor;
 
 import io.gregor.loadtest.DriverOptions;
-import io.gregor.loadtest.scenario.EchoActivity;
-import io.gregor.loadtest.scenario.FanOutWorkflow;
-import io.gregor.loadtest.scenario.SequenceWorkflow;
 import io.gregor.loadtest.scenario.StepClock;
-import io.gregor.loadtest.scenario.TimerWorkflow;
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.worker.ActivityWorker;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * An orchestrator and a worker in the driver's JVM, registered with every scenario's workflows
- * and the echo activity. Running them as separate processes comes later; then the driver runs
- * with {@code --no-engine}.
+ * and the echo activity (see {@link EngineSetup}). The recover scenario runs the orchestrator in a
+ * child JVM instead ({@link ChildOrchestratorEngine}); elsewhere, run them yourself and use
+ * {@code --no-engine}.
  */
 final class LocalEngine implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofMinutes(2);
@@ -41,20 +35,10 @@ final class LocalEngine implements AutoCloseable {
      */
     static LocalEngine start(DriverOptions options, String bootstrap, String registry, StepClock clock)
             throws IOException, TimeoutException {
-        Path stateDir = Files.createTempDirectory("gregor-loadtest-state");
-        GregorOrchestrator orchestrator = GregorOrchestrator.builder()
-                .bootstrapServers(bootstrap).schemaRegistryUrl(registry)
-                .topicPrefix(options.prefix()).stateDir(stateDir.toString())
-                .partitions(options.partitions()).taskPartitions(2 * options.partitions())
-                .registerWorkflow(SequenceWorkflow.NAME, SequenceWorkflow::new)
-                .registerWorkflow(FanOutWorkflow.NAME, FanOutWorkflow::new)
-                .registerWorkflow(TimerWorkflow.NAME, TimerWorkflow::new)
-                .build();
-        ActivityWorker worker = ActivityWorker.builder()
-                .bootstrapServers(bootstrap).schemaRegistryUrl(registry).topicPrefix(options.prefix())
-                .registerActivity(EchoActivity.NAME, new EchoActivity(clock))
-                .maxConcurrency(options.workerConcurrency())
-                .build();
+        Path stateDir = EngineSetup.newStateDir();
+        GregorOrchestrator orchestrator = EngineSetup.orchestrator(bootstrap, registry, options.prefix(),
+                options.partitions(), stateDir).build();
+        ActivityWorker worker = EngineSetup.worker(options, bootstrap, registry, clock);
         LocalEngine engine = new LocalEngine(orchestrator, worker, stateDir);
         try {
             orchestrator.start();
@@ -74,15 +58,7 @@ final class LocalEngine implements AutoCloseable {
             worker.close();
         } finally {
             orchestrator.close();
-            deleteQuietly(stateDir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
+            EngineSetup.deleteQuietly(stateDir);
         }
     }
 }
