@@ -36,12 +36,16 @@ import java.util.Set;
  * @param runId             unique per run; the prefix of every instance id
  * @param engine            the engine under load, by name (see {@link io.gregor.loadtest.engine.Engines})
  * @param sessionTimeout    recover: the orchestrator's consumer session timeout, or null for Kafka's default
+ * @param speculative       whether the worker reads tasks before the orchestrator commits them (and the orchestrator knows)
+ * @param commitInterval    the orchestrator's commit interval
+ * @param minCommitInterval the orchestrator's minimum commit interval (prompt commits)
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
                             String prefix, boolean startEngine, int partitions, int workerConcurrency,
                             Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
-                            Duration sessionTimeout) {
+                            Duration sessionTimeout, boolean speculative, Duration commitInterval,
+                            Duration minCommitInterval) {
 
     /** How instances are started. */
     public enum Mode {
@@ -76,6 +80,10 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --instance-timeout 60s   closed loop: give up waiting for one instance after this
               --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer;
                                        recover: default 5m, counted from the restarted orchestrator's RUNNING)
+              --speculative true|false the worker reads tasks before the orchestrator's transaction commits
+                                       (default true, unlike the builders; see GregorOrchestrator.Builder.speculativeDispatch)
+              --commit-interval 100ms  the orchestrator's commit.interval.ms (default 100ms)
+              --min-commit-interval 50ms the least time between two prompt commits (default 50ms)
               --session-timeout 45s    recover: session.timeout.ms of the orchestrator's consumers, which bounds how
                                        long its replacement waits for the killed one to leave the group (default:
                                        Kafka's own, 45s)
@@ -90,7 +98,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
 
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
-            "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout");
+            "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
+            "--speculative", "--commit-interval", "--min-commit-interval");
 
     /**
      * @param args the command line
@@ -149,7 +158,10 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 scenario == Scenario.TIMERS ? drain.plus(timer) : drain,
                 "lt-" + runId + "-" + Long.toHexString(System.nanoTime() & 0xffffff),
                 given.getOrDefault("--engine", "gregor"),
-                given.containsKey("--session-timeout") ? duration(given.get("--session-timeout")) : null);
+                given.containsKey("--session-timeout") ? duration(given.get("--session-timeout")) : null,
+                bool("--speculative", given.getOrDefault("--speculative", "true")),
+                positiveDuration("--commit-interval", given.getOrDefault("--commit-interval", "100ms")),
+                positiveDuration("--min-commit-interval", given.getOrDefault("--min-commit-interval", "50ms")));
     }
 
     /** @return the options that shaped this run, for result.json */
@@ -185,6 +197,9 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         p.put("engineInProcess", startEngine);
         p.put("partitions", partitions);
         p.put("workerConcurrency", workerConcurrency);
+        p.put("speculativeDispatch", speculative);
+        p.put("commitIntervalMs", commitInterval.toMillis());
+        p.put("minCommitIntervalMs", minCommitInterval.toMillis());
         p.put("runId", runId);
         return p;
     }
@@ -237,6 +252,22 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             throw new IllegalArgumentException("Expected a positive --rate, but found '" + text + "'");
         }
         return rate;
+    }
+
+    private static boolean bool(String flag, String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("Expected " + flag + " true or false, but found '" + text + "'");
+        };
+    }
+
+    private static Duration positiveDuration(String flag, String text) {
+        Duration value = duration(text);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("Expected a positive " + flag + ", but found '" + text + "'");
+        }
+        return value;
     }
 
     private static int positive(String flag, String text) {

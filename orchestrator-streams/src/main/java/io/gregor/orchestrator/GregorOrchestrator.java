@@ -128,7 +128,9 @@ public final class GregorOrchestrator implements AutoCloseable {
         private short replicationFactor = 1;
         private DataConverter converter = DataConverter.defaultConverter();
         private int executionCacheSize = 10_000;
-        private Duration commitInterval = Duration.ofMillis(20);
+        private Duration commitInterval = Duration.ofMillis(100);
+        private Duration minCommitInterval = Duration.ofMillis(50);
+        private boolean speculativeDispatch;
         private Duration yieldTimeout = Duration.ofSeconds(30);
         private Duration timerInterval = Duration.ofMillis(50);
         private final WorkflowRegistry registry = new WorkflowRegistry();
@@ -198,12 +200,54 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
 
         /**
-         * @param interval Kafka Streams commit interval (default 20 ms): the floor of per-step
-         *                 latency, since tasks become visible to workers at commit
+         * The longest any step stays uncommitted: Kafka Streams' {@code commit.interval.ms}. Steps
+         * that someone waits for commit sooner (see {@link #minCommitInterval}); this bounds the
+         * others, such as steps that only scheduled tasks that workers read speculatively, and
+         * with them how much a crash makes the orchestrator redo. Longer means fewer commits, each
+         * of which blocks the stream thread.
+         *
+         * @param interval default 100 ms
          * @return this
          */
         public Builder commitInterval(Duration interval) {
-            this.commitInterval = interval;
+            this.commitInterval = positive("commit interval", interval);
+            return this;
+        }
+
+        /**
+         * How far apart the prompt commits are. A step whose output someone reads only once it is
+         * committed (a completion, a status change, a start or event on its way into the inbox, a
+         * due timer, and tasks unless {@link #speculativeDispatch(boolean) dispatched
+         * speculatively}) asks for a commit right after it is processed; if the stream thread asked
+         * less than this ago, the commit waits out the rest of it, and everything written in
+         * between rides along. So an idle orchestrator commits at once and a busy one batches.
+         *
+         * @param interval default 50 ms
+         * @return this
+         */
+        public Builder minCommitInterval(Duration interval) {
+            this.minCommitInterval = positive("minimum commit interval", interval);
+            return this;
+        }
+
+        private static Duration positive(String what, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("Expected a positive " + what + ", but found " + value);
+            }
+            return value;
+        }
+
+        /**
+         * Says whether the workers read activity tasks before the orchestrator's transaction
+         * commits ({@code ActivityWorker.Builder.speculativeDispatch}). If they do, a step that
+         * only scheduled tasks asks for no prompt commit: its tasks are already on their way.
+         * Either setting is correct with either kind of worker; a mismatch only costs latency.
+         *
+         * @param speculative whether workers dispatch speculatively (default false)
+         * @return this
+         */
+        public Builder speculativeDispatch(boolean speculative) {
+            this.speculativeDispatch = speculative;
             return this;
         }
 
@@ -275,7 +319,8 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
 
         EngineSettings engineSettings() {
-            return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000);
+            return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000, minCommitInterval,
+                    speculativeDispatch);
         }
 
         Properties streamsProperties() {
@@ -284,8 +329,8 @@ public final class GregorOrchestrator implements AutoCloseable {
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
-            // poll.ms bounds how long an idle thread waits before committing what it did: keep it at or below the commit interval.
-            p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(10, commitInterval.toMillis())));
+            // poll.ms bounds how late an idle thread runs the punctuator that commits what waited out minCommitInterval.
+            p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(minCommitInterval.toMillis(), commitInterval.toMillis())));
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
             p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
             if (stateDir != null) {

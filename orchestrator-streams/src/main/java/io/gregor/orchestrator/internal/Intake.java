@@ -26,15 +26,18 @@ final class Intake implements Processor<byte[], byte[], byte[], byte[]> {
     static final String ORIGIN_OFFSET = "gregor.origin.offset";
 
     private final Map<String, InputKind> kinds;
+    private final ThreadLocal<CommitPacer> pacer;
     private ProcessorContext<byte[], byte[]> context;
 
-    Intake(Topics topics) {
+    Intake(Topics topics, ThreadLocal<CommitPacer> pacer) {
+        this.pacer = pacer;
         this.kinds = Map.of(topics.starts(), InputKind.START, topics.events(), InputKind.EVENT, topics.control(), InputKind.CONTROL);
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        pacer.get().register(context);
     }
 
     @Override

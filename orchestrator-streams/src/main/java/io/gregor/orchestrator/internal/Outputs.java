@@ -29,9 +29,14 @@ final class Outputs {
     private final AvroSerde<WorkflowStatus> statuses;
     private final AvroSerde<WorkflowCompletion> completions;
     private final AvroSerde<DurableTimer> timers;
+    private final ThreadLocal<CommitPacer> pacer;
+    private final boolean speculativeDispatch;
 
-    Outputs(ProcessorContext<byte[], byte[]> context, Topics topics, SchemaRegistryClient registry) {
+    Outputs(ProcessorContext<byte[], byte[]> context, Topics topics, SchemaRegistryClient registry, ThreadLocal<CommitPacer> pacer,
+            boolean speculativeDispatch) {
         this.context = context;
+        this.pacer = pacer;
+        this.speculativeDispatch = speculativeDispatch;
         this.topics = topics;
         this.tasks = new AvroSerde<>(registry, ActivityTask.class);
         this.statuses = new AvroSerde<>(registry, WorkflowStatus.class);
@@ -42,12 +47,16 @@ final class Outputs {
     /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
     void task(ActivityTask task, long now) {
         forward(TASKS_SINK, task.getInstanceId() + "/" + task.getTaskId(), tasks.serialize(topics.activityTasks(), task), now);
+        if (!speculativeDispatch) {
+            pacer.get().outputWaiting(context);
+        }
     }
 
     void status(InstanceMetadata m, long now) {
         WorkflowStatus status = new WorkflowStatus(m.getInstanceId(), m.getWorkflowName(), m.getStatus(), m.getInput(), m.getOutput(),
                 m.getFailure(), m.getCustomStatus(), m.getCreatedAt(), m.getUpdatedAt(), m.getHistoryLength());
         forward(STATUS_SINK, m.getInstanceId(), statuses.serialize(topics.status(), status), now);
+        pacer.get().outputWaiting(context);
     }
 
     void completion(InstanceMetadata m, long now) {
@@ -66,6 +75,8 @@ final class Outputs {
         headers.add(InputKind.HEADER, InputKind.TIMER.headerValue());
         context.forward(new Record<>(timer.getInstanceId().getBytes(StandardCharsets.UTF_8), timers.serialize(TimerRepository.STORE, timer), now,
                 headers), TIMERS_SINK);
+        // The processor reads the inbox read_committed: the timer fires when this commits.
+        pacer.get().outputWaiting(context);
     }
 
     /** Keeps the original bytes and says why they were rejected, so an operator can fix and replay them. */

@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * dispatches to a handler and lets the handler's step land in the stores and sinks; a record it
  * cannot use goes to the dead-letter topic with the reason, and processing goes on.
  */
-public final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowProcessor.class);
 
     private final EngineSettings settings;
     private final WorkflowRegistry registry;
+    private final ThreadLocal<CommitPacer> pacer;
     private ProcessorContext<byte[], byte[]> context;
     private SchemaRegistryClient schemaRegistry;
     private InputDecoder decoder;
@@ -42,10 +43,15 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
     private ResultHandler results;
     private TimerHandler timerHandler;
 
-    /** @param settings engine settings @param registry the workflows to run */
-    public WorkflowProcessor(EngineSettings settings, WorkflowRegistry registry) {
+    /**
+     * @param settings engine settings
+     * @param registry the workflows to run
+     * @param pacer    the commit pacer of each stream thread
+     */
+    WorkflowProcessor(EngineSettings settings, WorkflowRegistry registry, ThreadLocal<CommitPacer> pacer) {
         this.settings = settings;
         this.registry = registry;
+        this.pacer = pacer;
     }
 
     @Override
@@ -53,7 +59,7 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
         this.context = context;
         schemaRegistry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
         decoder = new InputDecoder(settings.topics(), schemaRegistry);
-        outputs = new Outputs(context, settings.topics(), schemaRegistry);
+        outputs = new Outputs(context, settings.topics(), schemaRegistry, pacer, settings.speculativeDispatch());
         timers = new TimerRepository(context.getStateStore(TimerRepository.STORE), new AvroSerde<>(schemaRegistry, DurableTimer.class));
         // A re-initialised task may follow an aborted transaction: start with an empty cache.
         cache = new ExecutionCache(settings.executionCacheSize());
@@ -67,6 +73,7 @@ public final class WorkflowProcessor implements Processor<byte[], byte[], byte[]
         results = new ResultHandler(stepper);
         timerHandler = new TimerHandler(stepper);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+        pacer.get().register(context);
     }
 
     @Override

@@ -85,7 +85,7 @@ class OrchestratorTopologyTest {
         workflows.register("Retry", () -> ctx -> ctx.callActivity("Flaky", null,
                 TaskOptions.withRetryPolicy(RetryPolicy.of(3, Duration.ofSeconds(10))), String.class).await());
         EngineSettings settings = new EngineSettings(topics, registryUrl(), JSON, cacheSize, Duration.ofSeconds(10),
-                Duration.ofMillis(100), 1000);
+                Duration.ofMillis(100), 1000, Duration.ofMillis(20), false);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -11,6 +11,7 @@ import io.gregor.worker.ActivityWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -30,14 +31,19 @@ final class EngineSetup {
      * @param prefix     topic prefix; the application id follows from it
      * @param partitions partitions of the input topics when it creates them; activity tasks get twice as many
      * @param stateDir   where its state stores live
+     * @param speculative whether the worker reads tasks before they are committed
+     * @param commitInterval the orchestrator's commit interval
+     * @param minCommitInterval the least time between its prompt commits
      * @return an orchestrator builder with every scenario's workflow registered
      */
     static GregorOrchestrator.Builder orchestrator(String bootstrap, String registry, String prefix, int partitions,
-                                                   Path stateDir) {
+                                                   Path stateDir, boolean speculative, Duration commitInterval,
+                                                   Duration minCommitInterval) {
         return GregorOrchestrator.builder()
                 .bootstrapServers(bootstrap).schemaRegistryUrl(registry)
                 .topicPrefix(prefix).stateDir(stateDir.toString())
                 .partitions(partitions).taskPartitions(2 * partitions)
+                .speculativeDispatch(speculative).commitInterval(commitInterval).minCommitInterval(minCommitInterval)
                 .registerWorkflow(SequenceWorkflow.NAME, SequenceWorkflow::new)
                 .registerWorkflow(FanOutWorkflow.NAME, FanOutWorkflow::new)
                 .registerWorkflow(TimerWorkflow.NAME, TimerWorkflow::new);
@@ -55,6 +61,7 @@ final class EngineSetup {
                 .bootstrapServers(bootstrap).schemaRegistryUrl(registry).topicPrefix(options.prefix())
                 .registerActivity(EchoActivity.NAME, new EchoActivity(clock))
                 .maxConcurrency(options.workerConcurrency())
+                .speculativeDispatch(options.speculative())
                 .build();
     }
 

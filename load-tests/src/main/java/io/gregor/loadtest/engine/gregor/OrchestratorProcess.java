@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
  * the orchestrator is RUNNING and then runs until it is killed; SIGTERM closes it cleanly.
  *
  * <pre>{@code java -cp ... io.gregor.loadtest.engine.gregor.OrchestratorProcess --bootstrap HOST:PORT
- *     --registry URL --prefix P --partitions N --state-dir DIR [--session-timeout-ms MS]}</pre>
+ *     --registry URL --prefix P --partitions N --state-dir DIR --speculative true|false --commit-interval-ms MS
+ *     --min-commit-interval-ms MS
+ *     [--session-timeout-ms MS]}</pre>
  */
 public final class OrchestratorProcess {
     /** Printed, followed by the pid, once the orchestrator is RUNNING. */
@@ -71,10 +73,15 @@ public final class OrchestratorProcess {
      * @param partitions     partitions of the input topics, when it creates them
      * @param stateDir       its state directory; a replacement gets the killed one's
      * @param sessionTimeout the consumers' session.timeout.ms, or null for Kafka's default
+     * @param speculative    whether the worker reads tasks before they are committed
+     * @param commitInterval the orchestrator's commit interval
+     * @param minCommitInterval the least time between its prompt commits
      */
     record Settings(String bootstrap, String registry, String prefix, int partitions, Path stateDir,
-                    Duration sessionTimeout) {
-        private static final Set<String> REQUIRED = Set.of("--bootstrap", "--registry", "--prefix", "--partitions", "--state-dir");
+                    Duration sessionTimeout, boolean speculative, Duration commitInterval,
+                    Duration minCommitInterval) {
+        private static final Set<String> REQUIRED = Set.of("--bootstrap", "--registry", "--prefix", "--partitions", "--state-dir",
+                "--speculative", "--commit-interval-ms", "--min-commit-interval-ms");
         private static final String SESSION_TIMEOUT = "--session-timeout-ms";
         /** Kafka's default heartbeat; a shorter session needs a shorter one, a third of it as Kafka advises. */
         private static final long MAX_HEARTBEAT_MS = 3_000;
@@ -102,13 +109,17 @@ public final class OrchestratorProcess {
             String session = given.get(SESSION_TIMEOUT);
             return new Settings(given.get("--bootstrap"), given.get("--registry"), given.get("--prefix"),
                     Integer.parseInt(given.get("--partitions")), Path.of(given.get("--state-dir")),
-                    session == null ? null : Duration.ofMillis(Long.parseLong(session)));
+                    session == null ? null : Duration.ofMillis(Long.parseLong(session)),
+                    Boolean.parseBoolean(given.get("--speculative")), Duration.ofMillis(Long.parseLong(given.get("--commit-interval-ms"))),
+                    Duration.ofMillis(Long.parseLong(given.get("--min-commit-interval-ms"))));
         }
 
         /** @return the arguments that {@link #parse} turns back into these settings */
         List<String> toArgs() {
             List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--registry", registry, "--prefix", prefix,
-                    "--partitions", String.valueOf(partitions), "--state-dir", stateDir.toString()));
+                    "--partitions", String.valueOf(partitions), "--state-dir", stateDir.toString(),
+                    "--speculative", String.valueOf(speculative), "--commit-interval-ms", String.valueOf(commitInterval.toMillis()),
+                    "--min-commit-interval-ms", String.valueOf(minCommitInterval.toMillis())));
             if (sessionTimeout != null) {
                 args.addAll(List.of(SESSION_TIMEOUT, String.valueOf(sessionTimeout.toMillis())));
             }
@@ -117,7 +128,8 @@ public final class OrchestratorProcess {
 
         /** @return the orchestrator of these settings, not built */
         GregorOrchestrator.Builder builder() {
-            GregorOrchestrator.Builder builder = EngineSetup.orchestrator(bootstrap, registry, prefix, partitions, stateDir);
+            GregorOrchestrator.Builder builder = EngineSetup.orchestrator(bootstrap, registry, prefix, partitions, stateDir, speculative,
+                    commitInterval, minCommitInterval);
             if (sessionTimeout != null) {
                 long sessionMs = sessionTimeout.toMillis();
                 builder.streamsProperty("session.timeout.ms", (int) sessionMs)

@@ -12,9 +12,11 @@ class OrchestratorProcessTest {
     @Test
     void theChildReadsBackTheSettingsTheDriverWrites() {
         OrchestratorProcess.Settings plain = new OrchestratorProcess.Settings("localhost:9092", "http://localhost:8081",
-                "loadtest-1", 4, Path.of("/tmp/state"), null);
+                "loadtest-1", 4, Path.of("/tmp/state"), null, true, Duration.ofMillis(20),
+                Duration.ofMillis(5));
         OrchestratorProcess.Settings shortSession = new OrchestratorProcess.Settings("localhost:9092", "http://localhost:8081",
-                "loadtest-1", 4, Path.of("/tmp/state"), Duration.ofSeconds(6));
+                "loadtest-1", 4, Path.of("/tmp/state"), Duration.ofSeconds(6), false, Duration.ofMillis(100),
+                Duration.ofMillis(1));
 
         assertThat(OrchestratorProcess.Settings.parse(plain.toArgs().toArray(String[]::new))).isEqualTo(plain);
         assertThat(OrchestratorProcess.Settings.parse(shortSession.toArgs().toArray(String[]::new))).isEqualTo(shortSession);
@@ -23,7 +25,8 @@ class OrchestratorProcessTest {
     @Test
     void aMissingOrUnknownFlagIsNamed() {
         assertThatThrownBy(() -> OrchestratorProcess.Settings.parse("--bootstrap", "b", "--registry", "r", "--prefix", "p",
-                "--partitions", "4"))
+                "--partitions", "4", "--speculative", "true", "--commit-interval-ms", "20",
+                "--min-commit-interval-ms", "5"))
                 .hasMessage("Expected --state-dir, but found none");
         assertThatThrownBy(() -> OrchestratorProcess.Settings.parse("--bootstrap", "b", "--threads", "2"))
                 .hasMessageStartingWith("Expected one of").hasMessageEndingWith("but found '--threads'");

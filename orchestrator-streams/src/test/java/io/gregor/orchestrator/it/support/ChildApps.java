@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Both apps take {@code key=value} program arguments (falling back to system properties
  * {@code gregor.child.<key>}): {@code bootstrap}, {@code registry}, {@code prefix}, and for the
- * orchestrator {@code applicationId} and {@code stateDir}, for the worker {@code maxConcurrency}
+ * orchestrator {@code applicationId}, {@code stateDir}, {@code speculativeDispatch} and
+ * {@code commitIntervalMs}, for the worker {@code maxConcurrency}
  * and {@code activityDelayMs}. Each prints a line containing {@link #READY} once it is up and then
  * blocks until it is killed: the tests end them with SIGKILL, which is the point.
  *
@@ -38,6 +39,16 @@ public final class ChildApps {
     public static final String COUNT_TO = "CountTo";
     /** A fan-out: {@code n} parallel {@link #SLOW_INCREMENT} activities of 0..n-1; returns the sum of their results. */
     public static final String FAN_OUT = "FanOut";
+    /**
+     * A race per round: {@code rounds} rounds of {@link #INCREMENT}; in even rounds the activity
+     * races the external event {@code nudge-<round>}, and the winner decides which of two
+     * {@link #NOTE} activities follows, with the instance's current time in its input. Its
+     * decisions depend on the order of results and events and on time, so an orchestrator that
+     * reprocessed them differently after an abort would schedule a different task.
+     */
+    public static final String RACE = "Race";
+    /** Activity: returns its string input. */
+    public static final String NOTE = "Note";
     /** Activity: returns its integer input plus one. */
     public static final String INCREMENT = "Increment";
     /** Activity: returns its integer input plus one after {@code activityDelayMs}. */
@@ -80,6 +91,27 @@ public final class ChildApps {
         }
     }
 
+    /** The race; see {@link #RACE}. */
+    public static final class RaceWorkflow implements Workflow {
+        @Override
+        public Object run(WorkflowContext ctx) {
+            int rounds = ctx.getInput(Integer.class);
+            int events = 0;
+            for (int i = 0; i < rounds; i++) {
+                Task<Integer> step = ctx.callActivity(INCREMENT, i, Integer.class);
+                if (i % 2 == 1) {
+                    step.await();
+                    continue;
+                }
+                Task<?> winner = ctx.anyOf(List.of(step, ctx.waitForExternalEvent("nudge-" + i, String.class))).await();
+                String branch = winner == step ? "result" : "event";
+                events += winner == step ? 0 : 1;
+                ctx.callActivity(NOTE, branch + "-" + i + "@" + ctx.getCurrentInstant().toEpochMilli(), String.class).await();
+            }
+            return events;
+        }
+    }
+
     /**
      * An orchestrator configured like the child's, for tests that run it in-process.
      *
@@ -94,8 +126,14 @@ public final class ChildApps {
                 .applicationId(config.require("applicationId"))
                 .registerWorkflow(COUNT_TO, CountToWorkflow::new)
                 .registerWorkflow(FAN_OUT, FanOutWorkflow::new)
+                .registerWorkflow(RACE, RaceWorkflow::new)
+                .speculativeDispatch(Boolean.parseBoolean(config.getOrDefault("speculativeDispatch", "false")))
                 .streamsProperty("session.timeout.ms", ORCHESTRATOR_SESSION_TIMEOUT_MS)
                 .streamsProperty("heartbeat.interval.ms", ORCHESTRATOR_HEARTBEAT_INTERVAL_MS);
+        String commitInterval = config.get("commitIntervalMs");
+        if (commitInterval != null) {
+            builder.commitInterval(Duration.ofMillis(Long.parseLong(commitInterval)));
+        }
         String stateDir = config.get("stateDir");
         if (stateDir != null) {
             builder.stateDir(stateDir);
