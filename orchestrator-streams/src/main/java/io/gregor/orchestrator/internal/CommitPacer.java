@@ -39,13 +39,18 @@ final class CommitPacer {
         return ThreadLocal.withInitial(() -> new CommitPacer(gap));
     }
 
-    /** Lets the processor of {@code context} ask for what waited out the gap. */
-    void register(ProcessorContext<?, ?> context) {
-        context.schedule(gap, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (pending) {
-                request(context, now);
-            }
-        });
+    /**
+     * Lets the processor of {@code context} ask for what waited out the gap. The punctuator looks
+     * the pacer up when it fires, so it is always the pacer of the thread that runs the task.
+     */
+    static void register(ThreadLocal<CommitPacer> pacers, ProcessorContext<?, ?> context) {
+        context.schedule(pacers.get().gap, PunctuationType.WALL_CLOCK_TIME, now -> pacers.get().punctuate(context, now));
+    }
+
+    private void punctuate(ProcessorContext<?, ?> context, long now) {
+        if (pending) {
+            request(context, now);
+        }
     }
 
     /** The record being processed wrote output that someone reads only once it is committed. */

@@ -37,7 +37,7 @@ final class Intake implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        pacer.get().register(context);
+        CommitPacer.register(pacer, context);
     }
 
     @Override

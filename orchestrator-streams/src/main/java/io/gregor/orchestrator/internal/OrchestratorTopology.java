@@ -69,7 +69,7 @@ public final class OrchestratorTopology {
     public static Topology build(EngineSettings settings, WorkflowRegistry registry) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
-        ThreadLocal<CommitPacer> pacer = CommitPacer.perThread(settings.commitGap());
+        ThreadLocal<CommitPacer> pacer = CommitPacer.perThread(settings.minCommitInterval());
         topology.addSource(INTAKE_INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.starts(), topics.events(), topics.control());
         topology.addProcessor(INTAKE, () -> new Intake(topics, pacer), INTAKE_INPUTS);
         topology.addSink(INTAKE_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), INTAKE);

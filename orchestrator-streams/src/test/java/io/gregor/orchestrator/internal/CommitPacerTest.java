@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 class CommitPacerTest {
     private static final long T0 = 1_000_000L;
 
-    private final CommitPacer pacer = CommitPacer.perThread(Duration.ofMillis(5)).get();
+    private final ThreadLocal<CommitPacer> pacers = CommitPacer.perThread(Duration.ofMillis(5));
+    private final CommitPacer pacer = pacers.get();
     private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
 
     @Test
     void anIdleThreadCommitsRightAfterTheStepSomeoneWaitsFor() {
         // given a pacer registered on a processor whose thread has not asked for a commit yet
-        pacer.register(context);
+        CommitPacer.register(pacers, context);
         context.setCurrentSystemTimeMs(T0);
 
         // when a step writes output a reader waits for
@@ -30,7 +31,7 @@ class CommitPacerTest {
     @Test
     void underLoadTheNextCommitWaitsOutTheGapAndThenCoversEverythingWrittenMeanwhile() {
         // given a commit asked for at T0
-        pacer.register(context);
+        CommitPacer.register(pacers, context);
         context.setCurrentSystemTimeMs(T0);
         pacer.outputWaiting(context);
         context.resetCommit();
@@ -52,7 +53,7 @@ class CommitPacerTest {
     @Test
     void thePunctuatorAsksForNothingWhenNoOutputWaits() {
         // given a registered pacer with nothing pending
-        pacer.register(context);
+        CommitPacer.register(pacers, context);
 
         // when its punctuator runs
         punctuator().getPunctuator().punctuate(T0);
@@ -67,8 +68,8 @@ class CommitPacerTest {
     void theGapIsPerStreamThreadWhateverTaskTheStepBelongsTo() {
         // given two processors (two tasks) on one stream thread, sharing the thread's pacer
         MockProcessorContext<Object, Object> otherTask = new MockProcessorContext<>();
-        pacer.register(context);
-        pacer.register(otherTask);
+        CommitPacer.register(pacers, context);
+        CommitPacer.register(pacers, otherTask);
         context.setCurrentSystemTimeMs(T0);
         otherTask.setCurrentSystemTimeMs(T0 + 1);
 
