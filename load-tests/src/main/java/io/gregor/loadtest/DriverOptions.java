@@ -39,13 +39,14 @@ import java.util.Set;
  * @param speculative       whether the worker reads tasks before the orchestrator commits them (and the orchestrator knows)
  * @param commitInterval    the orchestrator's commit interval
  * @param minCommitInterval the orchestrator's minimum commit interval (prompt commits)
+ * @param streamsProperties Kafka Streams properties for the orchestrator, overriding Gregor's
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
                             String prefix, boolean startEngine, int partitions, int workerConcurrency,
                             Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
                             Duration sessionTimeout, boolean speculative, Duration commitInterval,
-                            Duration minCommitInterval) {
+                            Duration minCommitInterval, Map<String, String> streamsProperties) {
 
     /** How instances are started. */
     public enum Mode {
@@ -84,6 +85,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                                        (default true, unlike the builders; see GregorOrchestrator.Builder.speculativeDispatch)
               --commit-interval 100ms  the orchestrator's commit.interval.ms (default 100ms)
               --min-commit-interval 50ms the least time between two prompt commits (default 50ms)
+              --streams-properties K=V,K=V  Kafka Streams (or producer./consumer. prefixed) properties of the orchestrator
               --session-timeout 45s    recover: session.timeout.ms of the orchestrator's consumers, which bounds how
                                        long its replacement waits for the killed one to leave the group (default:
                                        Kafka's own, 45s)
@@ -99,7 +101,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
             "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
-            "--speculative", "--commit-interval", "--min-commit-interval");
+            "--speculative", "--commit-interval", "--min-commit-interval", "--streams-properties");
 
     /**
      * @param args the command line
@@ -161,7 +163,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 given.containsKey("--session-timeout") ? duration(given.get("--session-timeout")) : null,
                 bool("--speculative", given.getOrDefault("--speculative", "true")),
                 positiveDuration("--commit-interval", given.getOrDefault("--commit-interval", "100ms")),
-                positiveDuration("--min-commit-interval", given.getOrDefault("--min-commit-interval", "50ms")));
+                positiveDuration("--min-commit-interval", given.getOrDefault("--min-commit-interval", "50ms")),
+                properties(given.getOrDefault("--streams-properties", "")));
     }
 
     /** @return the options that shaped this run, for result.json */
@@ -200,6 +203,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         p.put("speculativeDispatch", speculative);
         p.put("commitIntervalMs", commitInterval.toMillis());
         p.put("minCommitIntervalMs", minCommitInterval.toMillis());
+        p.put("streamsProperties", streamsProperties);
         p.put("runId", runId);
         return p;
     }
@@ -252,6 +256,25 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             throw new IllegalArgumentException("Expected a positive --rate, but found '" + text + "'");
         }
         return rate;
+    }
+
+    /**
+     * @param text {@code k=v} pairs separated by commas, or empty
+     * @return them, in order
+     */
+    public static Map<String, String> properties(String text) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("Expected --streams-properties key=value[,key=value...], but found '" + pair + "'");
+            }
+            properties.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return Map.copyOf(properties);
     }
 
     private static boolean bool(String flag, String text) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -34,12 +35,13 @@ final class EngineSetup {
      * @param speculative whether the worker reads tasks before they are committed
      * @param commitInterval the orchestrator's commit interval
      * @param minCommitInterval the least time between its prompt commits
+     * @param streamsProperties Kafka Streams properties overriding Gregor's
      * @return an orchestrator builder with every scenario's workflow registered
      */
     static GregorOrchestrator.Builder orchestrator(String bootstrap, String registry, String prefix, int partitions,
                                                    Path stateDir, boolean speculative, Duration commitInterval,
-                                                   Duration minCommitInterval) {
-        return GregorOrchestrator.builder()
+                                                   Duration minCommitInterval, Map<String, String> streamsProperties) {
+        GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
                 .bootstrapServers(bootstrap).schemaRegistryUrl(registry)
                 .topicPrefix(prefix).stateDir(stateDir.toString())
                 .partitions(partitions).taskPartitions(2 * partitions)
@@ -47,6 +49,8 @@ final class EngineSetup {
                 .registerWorkflow(SequenceWorkflow.NAME, SequenceWorkflow::new)
                 .registerWorkflow(FanOutWorkflow.NAME, FanOutWorkflow::new)
                 .registerWorkflow(TimerWorkflow.NAME, TimerWorkflow::new);
+        streamsProperties.forEach(builder::streamsProperty);
+        return builder;
     }
 
     /**
