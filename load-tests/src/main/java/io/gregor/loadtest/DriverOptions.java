@@ -1,5 +1,6 @@
 package io.gregor.loadtest;
 
+import io.gregor.worker.ConsumptionMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -38,15 +39,16 @@ import java.util.Set;
  * @param sessionTimeout    recover: the orchestrator's consumer session timeout, or null for Kafka's default
  * @param speculative       whether the worker reads tasks before the orchestrator commits them (and the orchestrator knows)
  * @param commitInterval    the orchestrator's commit interval
- * @param minCommitInterval the orchestrator's minimum commit interval (prompt commits)
+ * @param maxCommitDelay    the orchestrator's maximum commit delay under load
  * @param streamsProperties Kafka Streams properties for the orchestrator, overriding Gregor's
+ * @param workerMode        how the in-process worker consumes tasks: a share group or a consumer group
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
                             String prefix, boolean startEngine, int partitions, int workerConcurrency,
                             Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
                             Duration sessionTimeout, boolean speculative, Duration commitInterval,
-                            Duration minCommitInterval, Map<String, String> streamsProperties) {
+                            Duration maxCommitDelay, Map<String, String> streamsProperties, ConsumptionMode workerMode) {
 
     /** How instances are started. */
     public enum Mode {
@@ -78,13 +80,15 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --no-engine              start no orchestrator and no worker (requires --prefix)
               --partitions N           orchestrator input partitions (default 4); activity tasks get twice as many
               --worker-concurrency N   activities the in-process worker runs at once (default 64)
+              --worker-mode share|group how the in-process worker reads tasks: a share group (default, as the
+                                       builder's) or a consumer group
               --instance-timeout 60s   closed loop: give up waiting for one instance after this
               --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer;
                                        recover: default 5m, counted from the restarted orchestrator's RUNNING)
               --speculative true|false the worker reads tasks before the orchestrator's transaction commits
                                        (default true, unlike the builders; see GregorOrchestrator.Builder.speculativeDispatch)
               --commit-interval 100ms  the orchestrator's commit.interval.ms (default 100ms)
-              --min-commit-interval 50ms the least time between two prompt commits (default 50ms)
+              --max-commit-delay 50ms the longest a waited-for step stays uncommitted while input is buffered (default 50ms)
               --streams-properties K=V,K=V  Kafka Streams (or producer./consumer. prefixed) properties of the orchestrator
               --session-timeout 45s    recover: session.timeout.ms of the orchestrator's consumers, which bounds how
                                        long its replacement waits for the killed one to leave the group (default:
@@ -101,7 +105,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
             "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
-            "--speculative", "--commit-interval", "--min-commit-interval", "--streams-properties");
+            "--speculative", "--commit-interval", "--max-commit-delay", "--streams-properties", "--worker-mode");
 
     /**
      * @param args the command line
@@ -163,8 +167,9 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 given.containsKey("--session-timeout") ? duration(given.get("--session-timeout")) : null,
                 bool("--speculative", given.getOrDefault("--speculative", "true")),
                 positiveDuration("--commit-interval", given.getOrDefault("--commit-interval", "100ms")),
-                positiveDuration("--min-commit-interval", given.getOrDefault("--min-commit-interval", "50ms")),
-                properties(given.getOrDefault("--streams-properties", "")));
+                positiveDuration("--max-commit-delay", given.getOrDefault("--max-commit-delay", "50ms")),
+                properties(given.getOrDefault("--streams-properties", "")),
+                workerMode(given.getOrDefault("--worker-mode", "share")));
     }
 
     /** @return the options that shaped this run, for result.json */
@@ -200,9 +205,10 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         p.put("engineInProcess", startEngine);
         p.put("partitions", partitions);
         p.put("workerConcurrency", workerConcurrency);
+        p.put("workerMode", workerMode == ConsumptionMode.SHARE_GROUP ? "share" : "group");
         p.put("speculativeDispatch", speculative);
         p.put("commitIntervalMs", commitInterval.toMillis());
-        p.put("minCommitIntervalMs", minCommitInterval.toMillis());
+        p.put("maxCommitDelayMs", maxCommitDelay.toMillis());
         p.put("streamsProperties", streamsProperties);
         p.put("runId", runId);
         return p;
@@ -239,6 +245,14 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
     /** Phases are cut at whole seconds (one interval histogram per second), so their lengths are too. */
     private static Duration wholeSeconds(Duration duration) {
         return Duration.ofSeconds((duration.toMillis() + 999) / 1000);
+    }
+
+    private static ConsumptionMode workerMode(String text) {
+        return switch (text) {
+            case "share" -> ConsumptionMode.SHARE_GROUP;
+            case "group" -> ConsumptionMode.CONSUMER_GROUP;
+            default -> throw new IllegalArgumentException("Expected --worker-mode share or group, but found '" + text + "'");
+        };
     }
 
     private static Mode mode(String text) {

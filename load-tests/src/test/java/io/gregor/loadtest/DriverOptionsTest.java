@@ -3,6 +3,7 @@ package io.gregor.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gregor.worker.ConsumptionMode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,15 @@ class DriverOptionsTest {
 
         assertThat(peer.engine()).isEqualTo("littlehorse");
         assertThat(peer.describe()).containsEntry("engine", "littlehorse");
+    }
+
+    @Test
+    void theWorkerReadsFromAShareGroupUnlessToldOtherwise() {
+        assertThat(DriverOptions.parse("--scenario", "seq10").workerMode()).isEqualTo(ConsumptionMode.SHARE_GROUP);
+        DriverOptions group = DriverOptions.parse("--scenario", "seq10", "--worker-mode", "group");
+
+        assertThat(group.workerMode()).isEqualTo(ConsumptionMode.CONSUMER_GROUP);
+        assertThat(group.describe()).containsEntry("workerMode", "group");
     }
 
     @Test
@@ -83,5 +93,7 @@ class DriverOptionsTest {
                 .hasMessageContaining("Expected --prefix with --no-engine");
         assertThatThrownBy(() -> DriverOptions.parse("--scenario", "hello1", "--mode", "half-open"))
                 .hasMessageContaining("Expected --mode closed or open");
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "hello1", "--worker-mode", "kip932"))
+                .hasMessageContaining("Expected --worker-mode share or group, but found 'kip932'");
     }
 }

@@ -1,6 +1,7 @@
 package io.gregor.orchestrator;
 
 import io.gregor.client.workflow.Workflow;
+import io.gregor.orchestrator.internal.DeliveredRecords;
 import io.gregor.orchestrator.internal.EngineSettings;
 import io.gregor.orchestrator.internal.OrchestratorTopology;
 import io.gregor.orchestrator.internal.WorkflowRegistry;
@@ -8,7 +9,9 @@ import io.gregor.schemas.Topics;
 import io.gregor.schemas.payload.DataConverter;
 import java.lang.reflect.Constructor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -129,7 +133,7 @@ public final class GregorOrchestrator implements AutoCloseable {
         private DataConverter converter = DataConverter.defaultConverter();
         private int executionCacheSize = 10_000;
         private Duration commitInterval = Duration.ofMillis(100);
-        private Duration minCommitInterval = Duration.ofMillis(50);
+        private Duration maxCommitDelay = Duration.ofMillis(50);
         private boolean speculativeDispatch;
         private Duration yieldTimeout = Duration.ofSeconds(30);
         private Duration timerInterval = Duration.ofMillis(50);
@@ -201,7 +205,7 @@ public final class GregorOrchestrator implements AutoCloseable {
 
         /**
          * The longest any step stays uncommitted: Kafka Streams' {@code commit.interval.ms}. Steps
-         * that someone waits for commit sooner (see {@link #minCommitInterval}); this bounds the
+         * that someone waits for commit sooner (see {@link #maxCommitDelay}); this bounds the
          * others, such as steps that only scheduled tasks that workers read speculatively, and
          * with them how much a crash makes the orchestrator redo. Longer means fewer commits, each
          * of which blocks the stream thread.
@@ -215,18 +219,19 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
 
         /**
-         * How far apart the prompt commits are. A step whose output someone reads only once it is
-         * committed (a completion, a status change, a start or event on its way into the inbox, a
-         * due timer, and tasks unless {@link #speculativeDispatch(boolean) dispatched
-         * speculatively}) asks for a commit right after it is processed; if the stream thread asked
-         * less than this ago, the commit waits out the rest of it, and everything written in
-         * between rides along. So an idle orchestrator commits at once and a busy one batches.
+         * How long a step that someone waits for may stay uncommitted while the stream thread
+         * still has input. Such a step (a completion, a status change, a start or event on its way
+         * into the inbox, a due timer, and tasks unless {@link #speculativeDispatch(boolean)
+         * dispatched speculatively}) is committed as soon as the thread has processed every record
+         * its last poll delivered, together with every other step of that batch: an idle
+         * orchestrator commits at once. A thread that never runs out of input commits once the
+         * first waiting step has waited this long, which bounds its commits under load.
          *
-         * @param interval default 50 ms
+         * @param delay default 50 ms
          * @return this
          */
-        public Builder minCommitInterval(Duration interval) {
-            this.minCommitInterval = positive("minimum commit interval", interval);
+        public Builder maxCommitDelay(Duration delay) {
+            this.maxCommitDelay = positive("maximum commit delay", delay);
             return this;
         }
 
@@ -319,7 +324,7 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
 
         EngineSettings engineSettings() {
-            return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000, minCommitInterval,
+            return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000, maxCommitDelay,
                     speculativeDispatch);
         }
 
@@ -329,15 +334,30 @@ public final class GregorOrchestrator implements AutoCloseable {
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
-            // poll.ms bounds how late an idle thread runs the punctuator that commits what waited out minCommitInterval.
-            p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(minCommitInterval.toMillis(), commitInterval.toMillis())));
+            // poll.ms bounds how late a thread waiting for input runs the punctuator that commits what waited out maxCommitDelay.
+            p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(maxCommitDelay.toMillis(), commitInterval.toMillis())));
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
             p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
             if (stateDir != null) {
                 p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
             }
             p.putAll(streamsOverrides);
+            // The commit pacer learns from it when a stream thread has processed all that its poll delivered.
+            String interceptors = StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+            p.put(interceptors, withDeliveredRecords(p.get(interceptors)));
             return p;
+        }
+
+        private static Object withDeliveredRecords(Object theirs) {
+            if (theirs == null || theirs.toString().isBlank()) {
+                return DeliveredRecords.class.getName();
+            }
+            if (theirs instanceof List<?> list) {
+                List<Object> all = new ArrayList<>(list);
+                all.add(DeliveredRecords.class);
+                return all;
+            }
+            return theirs + "," + DeliveredRecords.class.getName();
         }
     }
 }

@@ -6,37 +6,60 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * Commits promptly when input is idle and in batches under load. A step that wrote something a
- * read_committed reader waits for asks Kafka Streams for a commit right after the record, unless
- * the thread asked less than {@code gap} ago; then a wall-clock punctuator asks once the gap has
- * passed, and everything written in between rides along. Steps nobody waits for (tasks that
- * workers read speculatively) only commit with Kafka Streams' own {@code commit.interval.ms}.
+ * read_committed reader waits for marks the thread's output as waiting; once the thread has
+ * processed every record its consumer delivered (the batch is done and the thread is about to
+ * poll), it asks Kafka Streams for a commit. While records are still buffered, the commit waits
+ * for the end of the batch, but at most {@code gap} from the first output that waits for it: then
+ * the next record or a wall-clock punctuator asks for it. Steps nobody waits for (tasks that workers read
+ * speculatively) only commit with Kafka Streams' own {@code commit.interval.ms}.
  *
- * <p>Why not a short {@code commit.interval.ms} alone: an idle stream thread sees that the
- * interval has passed only after its next poll, and it commits steps nobody waits for just as
- * often; every commit blocks the stream thread, so a result that arrives meanwhile waits too. Why
- * not a request on every record: Kafka Streams halves the records it processes between commits
- * each time it commits, so that would shrink every batch to about one record per task and bound
- * throughput by the transaction's round trips.
+ * <p>Why the end of the delivered batch: it is the moment the stream thread would otherwise wait
+ * in poll with the output uncommitted, so committing then costs a waiting reader nothing extra
+ * and covers every step of the batch. Why not a short {@code commit.interval.ms} alone: an idle
+ * stream thread sees that the interval has passed only after its next poll, and it commits steps
+ * nobody waits for just as often. Why not a request on every record: Kafka Streams halves the
+ * records it processes between commits each time it commits, so that would shrink every batch to
+ * about one record per task and bound throughput by the transaction's round trips.
+ *
+ * <p>How the pacer knows the batch is done: {@link DeliveredRecords}, an interceptor of the main
+ * consumer, counts what each poll delivered on the stream thread, and the processors count what
+ * they finished ({@link PacedProcessor}). A record the thread never processes (its task was
+ * revoked first) would leave the count high; a punctuation that finds no progress for a whole gap
+ * resets it, so that costs promptness for a gap or two, never a commit.
  *
  * <p>A commit covers every task of the stream thread, so the pacing is per thread: one pacer
  * serves every processor running on it ({@link #perThread}). Its clock is the stream thread's
  * ({@link ProcessorContext#currentSystemTimeMs()}), which tests drive by hand.
  */
 final class CommitPacer {
+    /** Records the stream thread's consumer delivered, counted by {@link DeliveredRecords} on that thread. */
+    private static final ThreadLocal<long[]> DELIVERED = ThreadLocal.withInitial(() -> new long[1]);
+
     private final Duration gap;
-    private long lastRequestMs = Long.MIN_VALUE / 2;
+    private long processed;
+    private long processedAtLastPunctuation = -1;
+    private long progressSeenMs;
     private boolean pending;
+    private long pendingSinceMs;
 
     private CommitPacer(Duration gap) {
         this.gap = gap;
+        // Counted from here on: a thread's first pacer starts before its tasks get their first records.
+        this.processed = DELIVERED.get()[0];
     }
 
     /**
-     * @param gap the least time between two requested commits
+     * @param gap the longest a waiting output waits for the end of its batch before it is committed
+     *            anyway, which bounds the commits of a thread that never runs out of input
      * @return one pacer per stream thread
      */
     static ThreadLocal<CommitPacer> perThread(Duration gap) {
         return ThreadLocal.withInitial(() -> new CommitPacer(gap));
+    }
+
+    /** Called on the stream thread for every poll of its main consumer. */
+    static void delivered(int records) {
+        DELIVERED.get()[0] += records;
     }
 
     /**
@@ -47,24 +70,51 @@ final class CommitPacer {
         context.schedule(pacers.get().gap, PunctuationType.WALL_CLOCK_TIME, now -> pacers.get().punctuate(context, now));
     }
 
-    private void punctuate(ProcessorContext<?, ?> context, long now) {
-        if (pending) {
-            request(context, now);
-        }
-    }
-
-    /** The record being processed wrote output that someone reads only once it is committed. */
+    /**
+     * The record being processed wrote output that someone reads only once it is committed.
+     *
+     * @param context the processor's context, for the thread's clock
+     */
     void outputWaiting(ProcessorContext<?, ?> context) {
-        request(context, context.currentSystemTimeMs());
+        if (!pending) {
+            pending = true;
+            pendingSinceMs = context.currentSystemTimeMs();
+        }
     }
 
-    private void request(ProcessorContext<?, ?> context, long now) {
-        if (now - lastRequestMs >= gap.toMillis()) {
-            context.commit();
-            lastRequestMs = now;
-            pending = false;
-        } else {
-            pending = true;
+    /** A processor of this thread finished a record; its output may be waiting. */
+    void recordProcessed(ProcessorContext<?, ?> context) {
+        processed++;
+        if (!pending) {
+            return;
         }
+        if (batchDone() || waitedOutTheGap(context.currentSystemTimeMs())) {
+            request(context);
+        }
+    }
+
+    private void punctuate(ProcessorContext<?, ?> context, long now) {
+        if (processed != processedAtLastPunctuation) {
+            processedAtLastPunctuation = processed;
+            progressSeenMs = now;
+        } else if (now - progressSeenMs >= gap.toMillis()) {
+            DELIVERED.get()[0] = processed; // a thread with records buffered does not sit still this long
+        }
+        if (pending && (batchDone() || waitedOutTheGap(now))) {
+            request(context);
+        }
+    }
+
+    private boolean batchDone() {
+        return processed >= DELIVERED.get()[0];
+    }
+
+    private boolean waitedOutTheGap(long now) {
+        return now - pendingSinceMs >= gap.toMillis();
+    }
+
+    private void request(ProcessorContext<?, ?> context) {
+        context.commit();
+        pending = false;
     }
 }

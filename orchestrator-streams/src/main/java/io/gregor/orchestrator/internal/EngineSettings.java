@@ -14,11 +14,11 @@ import java.time.Duration;
  * @param yieldTimeout       how long workflow code may run without awaiting
  * @param timerInterval      how often due timers are looked for (wall-clock)
  * @param timerBatch         the most timers fired per punctuation
- * @param minCommitInterval  the least time between two commits asked for by steps someone waits for
+ * @param maxCommitDelay     the longest a step someone waits for stays uncommitted while its thread has input
  * @param speculativeDispatch whether workers read tasks before they are committed, so that a step
  *                           that only scheduled tasks needs no prompt commit
  */
 public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
-                             Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration minCommitInterval,
+                             Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
                              boolean speculativeDispatch) {
 }

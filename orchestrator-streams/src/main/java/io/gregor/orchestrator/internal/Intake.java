@@ -37,7 +37,6 @@ final class Intake implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        CommitPacer.register(pacer, context);
     }
 
     @Override
@@ -53,6 +52,8 @@ final class Intake implements Processor<byte[], byte[], byte[], byte[]> {
         headers.add(ORIGIN_PARTITION, bytes(Integer.toString(source.partition())));
         headers.add(ORIGIN_OFFSET, bytes(Long.toString(source.offset())));
         context.forward(record.withHeaders(headers), OrchestratorTopology.INTAKE_SINK);
+        // The processor reads the inbox read_committed: the copy reaches it when this commits.
+        pacer.get().outputWaiting(context);
     }
 
     private static byte[] bytes(String text) {

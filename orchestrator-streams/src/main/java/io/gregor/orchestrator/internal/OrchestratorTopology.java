@@ -69,13 +69,13 @@ public final class OrchestratorTopology {
     public static Topology build(EngineSettings settings, WorkflowRegistry registry) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
-        ThreadLocal<CommitPacer> pacer = CommitPacer.perThread(settings.minCommitInterval());
+        ThreadLocal<CommitPacer> pacer = CommitPacer.perThread(settings.maxCommitDelay());
         topology.addSource(INTAKE_INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.starts(), topics.events(), topics.control());
-        topology.addProcessor(INTAKE, () -> new Intake(topics, pacer), INTAKE_INPUTS);
+        topology.addProcessor(INTAKE, () -> new PacedProcessor(new Intake(topics, pacer), pacer), INTAKE_INPUTS);
         topology.addSink(INTAKE_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), INTAKE);
 
         topology.addSource(INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.inbox());
-        topology.addProcessor(PROCESSOR, () -> new WorkflowProcessor(settings, registry, pacer), INPUTS);
+        topology.addProcessor(PROCESSOR, () -> new PacedProcessor(new WorkflowProcessor(settings, registry, pacer), pacer), INPUTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(InstanceRepository.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HistoryRepository.STORE), Serdes.Bytes(),

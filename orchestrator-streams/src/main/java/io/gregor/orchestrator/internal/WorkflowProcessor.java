@@ -73,7 +73,6 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         results = new ResultHandler(stepper);
         timerHandler = new TimerHandler(stepper);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
-        CommitPacer.register(pacer, context);
     }
 
     @Override

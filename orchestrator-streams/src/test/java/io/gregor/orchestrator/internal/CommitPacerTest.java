@@ -16,44 +16,109 @@ class CommitPacerTest {
     private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
 
     @Test
-    void anIdleThreadCommitsRightAfterTheStepSomeoneWaitsFor() {
-        // given a pacer registered on a processor whose thread has not asked for a commit yet
-        CommitPacer.register(pacers, context);
+    void aStepSomeoneWaitsForCommitsRightAwayWhenItWasTheLastRecordDelivered() {
+        // given a registered pacer whose thread's poll delivered one record
+        register(context);
         context.setCurrentSystemTimeMs(T0);
+        CommitPacer.delivered(1);
 
-        // when a step writes output a reader waits for
+        // when that record writes output a reader waits for
         pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
 
         // then a commit is asked for at once
         assertThat(context.committed()).isTrue();
     }
 
     @Test
-    void underLoadTheNextCommitWaitsOutTheGapAndThenCoversEverythingWrittenMeanwhile() {
-        // given a commit asked for at T0
-        CommitPacer.register(pacers, context);
+    void whileRecordsAreBufferedTheCommitWaitsForTheEndOfTheBatch() {
+        // given a poll that delivered three records
+        register(context);
         context.setCurrentSystemTimeMs(T0);
-        pacer.outputWaiting(context);
-        context.resetCommit();
+        CommitPacer.delivered(3);
 
-        // when more steps write waited-for output within the gap
-        context.setCurrentSystemTimeMs(T0 + 2);
+        // when the first writes waited-for output and the others do not
         pacer.outputWaiting(context);
-        context.setCurrentSystemTimeMs(T0 + 4);
-        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+        assertThat(context.committed()).as("after the first of three").isFalse();
+        pacer.recordProcessed(context);
+        assertThat(context.committed()).as("after the second of three").isFalse();
+        pacer.recordProcessed(context);
 
-        // then no commit is asked for until the punctuator runs once the gap has passed
-        assertThat(context.committed()).isFalse();
-        punctuator().getPunctuator().punctuate(T0 + 4);
-        assertThat(context.committed()).as("punctuated before the gap passed").isFalse();
-        punctuator().getPunctuator().punctuate(T0 + 5);
+        // then one commit is asked for, after the last
         assertThat(context.committed()).isTrue();
     }
 
     @Test
-    void thePunctuatorAsksForNothingWhenNoOutputWaits() {
-        // given a registered pacer with nothing pending
-        CommitPacer.register(pacers, context);
+    void aThreadThatNeverRunsOutOfInputCommitsOnceTheFirstWaitingOutputWaitedOutTheGap() {
+        // given a backlog far longer than one gap of processing
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        CommitPacer.delivered(1_000);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+
+        // when records keep coming within the gap
+        context.setCurrentSystemTimeMs(T0 + 4);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+        assertThat(context.committed()).as("within the gap").isFalse();
+        context.setCurrentSystemTimeMs(T0 + 5);
+        pacer.recordProcessed(context);
+
+        // then the record that ends the gap asks for the commit, and the gap restarts from the next waiting output
+        assertThat(context.committed()).isTrue();
+        context.resetCommit();
+        context.setCurrentSystemTimeMs(T0 + 6);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+        assertThat(context.committed()).as("a new gap").isFalse();
+    }
+
+    @Test
+    void thePunctuatorCommitsWhatWaitedOutTheGapWhenNoRecordComes() {
+        // given waiting output in a batch that has not ended
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        CommitPacer.delivered(2);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+
+        // when the punctuator runs before and after the gap
+        punctuator().getPunctuator().punctuate(T0 + 4);
+        assertThat(context.committed()).as("punctuated within the gap").isFalse();
+        punctuator().getPunctuator().punctuate(T0 + 5);
+
+        // then the second asks for the commit
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void aDeliveredRecordThatIsNeverProcessedCostsPromptnessForAWhileButNeverTheCommit() {
+        // given a poll that delivered two records of which only one is processed (its task was revoked, say)
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        CommitPacer.delivered(2);
+        pacer.recordProcessed(context);
+
+        // when the thread makes no progress for a gap, and then one more record comes and writes waited-for output
+        punctuator().getPunctuator().punctuate(T0 + 1);
+        punctuator().getPunctuator().punctuate(T0 + 6);
+        CommitPacer.delivered(1);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+
+        // then the count was reset: that record ends its batch and commits at once
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void nothingWaitingMeansNoCommitIsAskedFor() {
+        // given a registered pacer and a batch of records nobody waits for
+        register(context);
+        CommitPacer.delivered(2);
+        pacer.recordProcessed(context);
+        pacer.recordProcessed(context);
 
         // when its punctuator runs
         punctuator().getPunctuator().punctuate(T0);
@@ -65,21 +130,23 @@ class CommitPacerTest {
     }
 
     @Test
-    void theGapIsPerStreamThreadWhateverTaskTheStepBelongsTo() {
-        // given two processors (two tasks) on one stream thread, sharing the thread's pacer
+    void theBatchIsTheStreamThreadsWhateverTaskItsRecordsBelongTo() {
+        // given two processors (two tasks) on one stream thread, sharing the thread's pacer, and a poll with a record for each
         MockProcessorContext<Object, Object> otherTask = new MockProcessorContext<>();
-        CommitPacer.register(pacers, context);
-        CommitPacer.register(pacers, otherTask);
+        register(context);
+        register(otherTask);
         context.setCurrentSystemTimeMs(T0);
         otherTask.setCurrentSystemTimeMs(T0 + 1);
+        CommitPacer.delivered(2);
 
-        // when the first task's step asks for a commit and the other's follows within the gap
+        // when the first task's record writes waited-for output and the other task's record follows
         pacer.outputWaiting(context);
-        pacer.outputWaiting(otherTask);
+        pacer.recordProcessed(context);
+        pacer.recordProcessed(otherTask);
 
-        // then the second one waits: the first commit covers both tasks anyway
-        assertThat(context.committed()).isTrue();
-        assertThat(otherTask.committed()).isFalse();
+        // then the commit is asked for once, after the thread's last record: it covers both tasks anyway
+        assertThat(context.committed()).isFalse();
+        assertThat(otherTask.committed()).isTrue();
     }
 
     @Test
@@ -91,6 +158,10 @@ class CommitPacerTest {
         thread.join();
 
         assertThat(pacers.get()).isSameAs(pacers.get()).isNotSameAs(other[0]);
+    }
+
+    private void register(MockProcessorContext<Object, Object> task) {
+        CommitPacer.register(pacers, task);
     }
 
     private CapturedPunctuator punctuator() {

@@ -41,7 +41,7 @@ final class ChildOrchestratorEngine implements AutoCloseable {
             throws Exception {
         OrchestratorProcess.Settings settings = new OrchestratorProcess.Settings(bootstrap, registry, options.prefix(),
                 options.partitions(), EngineSetup.newStateDir(), options.sessionTimeout(), options.speculative(),
-                options.commitInterval(), options.minCommitInterval(), options.streamsProperties());
+                options.commitInterval(), options.maxCommitDelay(), options.streamsProperties());
         ChildOrchestratorEngine engine = new ChildOrchestratorEngine(settings, options.out(),
                 EngineSetup.worker(options, bootstrap, registry, clock));
         try {

@@ -34,18 +34,18 @@ final class EngineSetup {
      * @param stateDir   where its state stores live
      * @param speculative whether the worker reads tasks before they are committed
      * @param commitInterval the orchestrator's commit interval
-     * @param minCommitInterval the least time between its prompt commits
+     * @param maxCommitDelay the longest a waited-for step stays uncommitted while there is input
      * @param streamsProperties Kafka Streams properties overriding Gregor's
      * @return an orchestrator builder with every scenario's workflow registered
      */
     static GregorOrchestrator.Builder orchestrator(String bootstrap, String registry, String prefix, int partitions,
                                                    Path stateDir, boolean speculative, Duration commitInterval,
-                                                   Duration minCommitInterval, Map<String, String> streamsProperties) {
+                                                   Duration maxCommitDelay, Map<String, String> streamsProperties) {
         GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
                 .bootstrapServers(bootstrap).schemaRegistryUrl(registry)
                 .topicPrefix(prefix).stateDir(stateDir.toString())
                 .partitions(partitions).taskPartitions(2 * partitions)
-                .speculativeDispatch(speculative).commitInterval(commitInterval).minCommitInterval(minCommitInterval)
+                .speculativeDispatch(speculative).commitInterval(commitInterval).maxCommitDelay(maxCommitDelay)
                 .registerWorkflow(SequenceWorkflow.NAME, SequenceWorkflow::new)
                 .registerWorkflow(FanOutWorkflow.NAME, FanOutWorkflow::new)
                 .registerWorkflow(TimerWorkflow.NAME, TimerWorkflow::new);
@@ -66,6 +66,7 @@ final class EngineSetup {
                 .registerActivity(EchoActivity.NAME, new EchoActivity(clock))
                 .maxConcurrency(options.workerConcurrency())
                 .speculativeDispatch(options.speculative())
+                .mode(options.workerMode())
                 .build();
     }
 

@@ -38,7 +38,7 @@ final class LocalEngine implements AutoCloseable {
         Path stateDir = EngineSetup.newStateDir();
         GregorOrchestrator orchestrator = EngineSetup.orchestrator(bootstrap, registry, options.prefix(),
                 options.partitions(), stateDir, options.speculative(), options.commitInterval(),
-                options.minCommitInterval(), options.streamsProperties()).build();
+                options.maxCommitDelay(), options.streamsProperties()).build();
         ActivityWorker worker = EngineSetup.worker(options, bootstrap, registry, clock);
         LocalEngine engine = new LocalEngine(orchestrator, worker, stateDir);
         try {

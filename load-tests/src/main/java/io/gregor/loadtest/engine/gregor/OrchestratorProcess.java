@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code java -cp ... io.gregor.loadtest.engine.gregor.OrchestratorProcess --bootstrap HOST:PORT
  *     --registry URL --prefix P --partitions N --state-dir DIR --speculative true|false --commit-interval-ms MS
- *     --min-commit-interval-ms MS --streams-properties K=V,...
+ *     --max-commit-delay-ms MS --streams-properties K=V,...
  *     [--session-timeout-ms MS]}</pre>
  */
 public final class OrchestratorProcess {
@@ -77,14 +77,14 @@ public final class OrchestratorProcess {
      * @param sessionTimeout the consumers' session.timeout.ms, or null for Kafka's default
      * @param speculative    whether the worker reads tasks before they are committed
      * @param commitInterval the orchestrator's commit interval
-     * @param minCommitInterval the least time between its prompt commits
+     * @param maxCommitDelay the longest a waited-for step stays uncommitted while there is input
      * @param streamsProperties Kafka Streams properties overriding Gregor's
      */
     record Settings(String bootstrap, String registry, String prefix, int partitions, Path stateDir,
                     Duration sessionTimeout, boolean speculative, Duration commitInterval,
-                    Duration minCommitInterval, Map<String, String> streamsProperties) {
+                    Duration maxCommitDelay, Map<String, String> streamsProperties) {
         private static final Set<String> REQUIRED = Set.of("--bootstrap", "--registry", "--prefix", "--partitions", "--state-dir",
-                "--speculative", "--commit-interval-ms", "--min-commit-interval-ms", "--streams-properties");
+                "--speculative", "--commit-interval-ms", "--max-commit-delay-ms", "--streams-properties");
         private static final String SESSION_TIMEOUT = "--session-timeout-ms";
         /** Kafka's default heartbeat; a shorter session needs a shorter one, a third of it as Kafka advises. */
         private static final long MAX_HEARTBEAT_MS = 3_000;
@@ -114,7 +114,7 @@ public final class OrchestratorProcess {
                     Integer.parseInt(given.get("--partitions")), Path.of(given.get("--state-dir")),
                     session == null ? null : Duration.ofMillis(Long.parseLong(session)),
                     Boolean.parseBoolean(given.get("--speculative")), Duration.ofMillis(Long.parseLong(given.get("--commit-interval-ms"))),
-                    Duration.ofMillis(Long.parseLong(given.get("--min-commit-interval-ms"))),
+                    Duration.ofMillis(Long.parseLong(given.get("--max-commit-delay-ms"))),
                     DriverOptions.properties(given.get("--streams-properties")));
         }
 
@@ -123,7 +123,7 @@ public final class OrchestratorProcess {
             List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--registry", registry, "--prefix", prefix,
                     "--partitions", String.valueOf(partitions), "--state-dir", stateDir.toString(),
                     "--speculative", String.valueOf(speculative), "--commit-interval-ms", String.valueOf(commitInterval.toMillis()),
-                    "--min-commit-interval-ms", String.valueOf(minCommitInterval.toMillis()),
+                    "--max-commit-delay-ms", String.valueOf(maxCommitDelay.toMillis()),
                     "--streams-properties", streamsProperties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                             .collect(Collectors.joining(","))));
             if (sessionTimeout != null) {
@@ -135,7 +135,7 @@ public final class OrchestratorProcess {
         /** @return the orchestrator of these settings, not built */
         GregorOrchestrator.Builder builder() {
             GregorOrchestrator.Builder builder = EngineSetup.orchestrator(bootstrap, registry, prefix, partitions, stateDir, speculative,
-                    commitInterval, minCommitInterval, streamsProperties);
+                    commitInterval, maxCommitDelay, streamsProperties);
             if (sessionTimeout != null) {
                 long sessionMs = sessionTimeout.toMillis();
                 builder.streamsProperty("session.timeout.ms", (int) sessionMs)

@@ -27,7 +27,7 @@ class OrchestratorProcessTest {
     void aMissingOrUnknownFlagIsNamed() {
         assertThatThrownBy(() -> OrchestratorProcess.Settings.parse("--bootstrap", "b", "--registry", "r", "--prefix", "p",
                 "--partitions", "4", "--speculative", "true", "--commit-interval-ms", "20",
-                "--min-commit-interval-ms", "5", "--streams-properties", ""))
+                "--max-commit-delay-ms", "5", "--streams-properties", ""))
                 .hasMessage("Expected --state-dir, but found none");
         assertThatThrownBy(() -> OrchestratorProcess.Settings.parse("--bootstrap", "b", "--threads", "2"))
                 .hasMessageStartingWith("Expected one of").hasMessageEndingWith("but found '--threads'");

@@ -1,0 +1,44 @@
+package io.gregor.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gregor.orchestrator.internal.DeliveredRecords;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class GregorOrchestratorBuilderTest {
+    private static final String INTERCEPTORS = StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+
+    @Test
+    void theMainConsumerCountsWhatItDeliversForTheCommitPacer() {
+        Properties p = GregorOrchestrator.builder().bootstrapServers("localhost:9092").streamsProperties();
+
+        assertThat(p.get(INTERCEPTORS)).isEqualTo(DeliveredRecords.class.getName());
+        assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(50L);
+    }
+
+    @Test
+    void aUsersOwnInterceptorsAreKeptAndTheCounterAdded() {
+        Properties named = GregorOrchestrator.builder().bootstrapServers("localhost:9092").streamsProperty(INTERCEPTORS, "com.example.Audit").streamsProperties();
+        Properties listed = GregorOrchestrator.builder().bootstrapServers("localhost:9092").streamsProperty(INTERCEPTORS, List.of(String.class)).streamsProperties();
+
+        assertThat(named.get(INTERCEPTORS)).isEqualTo("com.example.Audit," + DeliveredRecords.class.getName());
+        assertThat(listed.get(INTERCEPTORS)).isEqualTo(List.of(String.class, DeliveredRecords.class));
+    }
+
+    @Test
+    void commitKnobsMustBePositive() {
+        assertThatThrownBy(() -> GregorOrchestrator.builder().maxCommitDelay(Duration.ZERO))
+                .hasMessage("Expected a positive maximum commit delay, but found PT0S");
+        Properties p = GregorOrchestrator.builder().bootstrapServers("localhost:9092").maxCommitDelay(Duration.ofMillis(20)).commitInterval(Duration.ofMillis(200))
+                .streamsProperties();
+        assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(200L);
+        assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(20L);
+    }
+}
