@@ -43,12 +43,13 @@ public final class Comparison {
               --scenario S             only the cases of scenario S
               --out DIR                default target/loadtest/compare-<timestamp>
               --warmup, --duration, --partitions, --worker-concurrency, --bootstrap, --registry,
-              --instance-timeout, --drain-timeout   apply to every run (see LoadDriver --help)
+              --instance-timeout, --drain-timeout, --worker-mode   apply to every run (see LoadDriver --help;
+                                       --worker-mode is Gregor's own: the peer runs its own worker)
             """;
 
     private static final Logger LOG = LoggerFactory.getLogger("loadtest");
     private static final Set<String> PASSED_ON = Set.of("--warmup", "--duration", "--partitions", "--worker-concurrency",
-            "--bootstrap", "--registry", "--instance-timeout", "--drain-timeout");
+            "--bootstrap", "--registry", "--instance-timeout", "--drain-timeout", "--worker-mode");
 
     /**
      * One configuration measured on every engine.

@@ -10,8 +10,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * processed every record its consumer delivered (the batch is done and the thread is about to
  * poll), it asks Kafka Streams for a commit. While records are still buffered, the commit waits
  * for the end of the batch, but at most {@code gap} from the first output that waits for it: then
- * the next record or a wall-clock punctuator asks for it. Steps nobody waits for (tasks that workers read
- * speculatively) only commit with Kafka Streams' own {@code commit.interval.ms}.
+ * the next record or a wall-clock punctuator asks for it. Steps nobody waits for (tasks that
+ * workers read speculatively) only commit with Kafka Streams' own {@code commit.interval.ms}.
  *
  * <p>Why the end of the delivered batch: it is the moment the stream thread would otherwise wait
  * in poll with the output uncommitted, so committing then costs a waiting reader nothing extra
