@@ -28,6 +28,11 @@ final class StoreKeys {
                 .putInt(timerId).array());
     }
 
+    /** Sorts before every timer due at {@code fireAt} and after every earlier one (a proper prefix sorts first). */
+    static Bytes timersFrom(long fireAt) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(fireAt).array());
+    }
+
     static long timerFireAt(Bytes key) {
         return ByteBuffer.wrap(key.get()).getLong();
     }

@@ -9,13 +9,24 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Durable timers ordered by due time (store {@value #STORE}), so finding what is due is a prefix scan. */
+/**
+ * Durable timers ordered by due time (store {@value #STORE}), so finding what is due is a range
+ * scan from the earliest timer that may still be stored up to now.
+ *
+ * <p>Why the lower bound: RocksDB keeps a deleted key as a tombstone until compaction, and taken
+ * timers are deleted from the front of the key order, so a scan from the first key walks over
+ * every timer taken since the last compaction. With a million timers that walk, every
+ * punctuation, took most of the stream thread. The bound is the due time of the last timer taken
+ * (nothing earlier is left) or of an earlier one scheduled since; it starts at zero, so the first
+ * scan after a restart sees everything.
+ */
 public final class TimerRepository {
     /** The store's name. */
     public static final String STORE = "gregor-timers";
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final AvroSerde<DurableTimer> serde;
+    private long earliestPossible;
 
     /** @param store the underlying store @param serde value serde */
     public TimerRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<DurableTimer> serde) {
@@ -25,7 +36,9 @@ public final class TimerRepository {
 
     /** @param timer the timer to keep until it is due */
     public void schedule(DurableTimer timer) {
-        store.put(StoreKeys.timer(timer.getFireAt().toEpochMilli(), timer.getInstanceId(), timer.getTimerId()), serde.serialize(STORE, timer));
+        long fireAt = timer.getFireAt().toEpochMilli();
+        store.put(StoreKeys.timer(fireAt, timer.getInstanceId(), timer.getTimerId()), serde.serialize(STORE, timer));
+        earliestPossible = Math.min(earliestPossible, fireAt);
     }
 
     /**
@@ -36,12 +49,15 @@ public final class TimerRepository {
      * @return the due timers
      */
     public List<DurableTimer> takeDue(long now, int limit) {
+        if (now < earliestPossible) {
+            return List.of();
+        }
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(StoreKeys.timersFrom(earliestPossible), StoreKeys.timersFrom(now + 1))) {
             while (it.hasNext() && due.size() < limit) {
                 KeyValue<Bytes, byte[]> next = it.next();
                 if (StoreKeys.timerFireAt(next.key) > now) {
-                    break;
+                    break; // the bound itself, should a key ever equal it
                 }
                 due.add(next);
             }
@@ -51,6 +67,8 @@ public final class TimerRepository {
             store.delete(kv.key);
             timers.add(serde.deserialize(STORE, kv.value));
         }
+        // Everything before the last one taken is gone; with fewer than limit taken, everything up to now is.
+        earliestPossible = due.size() < limit ? now + 1 : StoreKeys.timerFireAt(due.getLast().key);
         return timers;
     }
 }
