@@ -11,10 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -30,6 +39,7 @@ final class StatusPublisher implements AutoCloseable {
     private final String bootstrapServers;
     private final SchemaRegistryClient registry;
     private final KafkaProducer<String, WorkflowStatus> producer;
+    private final Admin admin;
 
     StatusPublisher(KafkaFixture kafka) {
         this.topic = kafka.topics.status();
@@ -40,9 +50,14 @@ final class StatusPublisher implements AutoCloseable {
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "status-publisher-" + UUID.randomUUID()),
                 new StringSerializer(), new AvroSerde<>(registry, WorkflowStatus.class).serializer());
         producer.initTransactions();
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
-    /** Publishes and commits one status; returns when the commit is acknowledged. */
+    /**
+     * Publishes and commits one status; returns once read_committed readers can see it. That is
+     * later than the commit's acknowledgement: the coordinator writes the commit marker, which
+     * moves the partition's last stable offset, after it has answered the producer.
+     */
     void publish(WorkflowStatus status) {
         send(status.getInstanceId(), status);
     }
@@ -66,13 +81,33 @@ final class StatusPublisher implements AutoCloseable {
     // Transactions of one producer cannot overlap, and tests publish from several threads.
     private synchronized void send(String instanceId, WorkflowStatus status) {
         producer.beginTransaction();
+        RecordMetadata written;
         try {
-            producer.send(new ProducerRecord<>(topic, instanceId, status)).get(30, TimeUnit.SECONDS);
+            written = producer.send(new ProducerRecord<>(topic, instanceId, status)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             producer.abortTransaction();
             throw new AssertionError("Expected to publish " + status + " for " + instanceId + ", but found " + e, e);
         }
         producer.commitTransaction();
+        awaitStable(new TopicPartition(written.topic(), written.partition()), written.offset());
+    }
+
+    private void awaitStable(TopicPartition partition, long offset) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition).get(30, TimeUnit.SECONDS).offset() <= offset) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Expected the last stable offset of " + partition + " past " + offset + " within 30 s");
+                }
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted waiting for " + partition + " to be stable past " + offset, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("Expected the last stable offset of " + partition + ", but found " + e, e);
+        }
     }
 
     /** A status of a "payment" instance created at {@link #T0} and updated {@code secondsLater}. */
@@ -99,6 +134,7 @@ final class StatusPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        admin.close();
         producer.close();
         registry.close();
     }
