@@ -25,7 +25,6 @@ import io.gregor.testkit.ChildJvm;
 import io.gregor.testkit.GregorInfrastructure;
 import io.gregor.testkit.ShareGroups;
 import io.gregor.worker.ActivityWorker;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,11 +49,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,20 +96,8 @@ class CrashRecoveryIntegrationTest {
 
     private final GregorInfrastructure infra = GregorInfrastructure.shared();
     private final DataConverter converter = DataConverter.defaultConverter();
-    private CrashHarness harness;
-
-    @TempDir
-    Path temp;
-
-    @BeforeEach
-    void openHarness() {
-        harness = new CrashHarness(infra, temp);
-    }
-
-    @AfterEach
-    void closeEverything() {
-        harness.close();
-    }
+    @RegisterExtension
+    final CrashHarness harness = new CrashHarness(infra);
 
     // ------------------------------------------------------------------ orchestrator crashes
 
@@ -231,7 +216,7 @@ class CrashRecoveryIntegrationTest {
         String applicationId = topics.prefix() + "-orchestrator";
         ChildApps.Config config = harness.baseConfig(topics).with("applicationId", applicationId);
         GregorOrchestrator orchestrator = ChildApps.orchestrator(config)
-                .stateDir(temp.resolve("in-process-state").toString())
+                .stateDir(harness.stateDir("in-process-state").toString())
                 .build();
         harness.push(orchestrator);
         orchestrator.start();

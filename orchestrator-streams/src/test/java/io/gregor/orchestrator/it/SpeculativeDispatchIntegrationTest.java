@@ -15,7 +15,6 @@ import io.gregor.schemas.payload.DataConverter;
 import io.gregor.testkit.ChildJvm;
 import io.gregor.testkit.GregorInfrastructure;
 import io.gregor.worker.ActivityWorker;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,20 +48,8 @@ class SpeculativeDispatchIntegrationTest {
 
     private final GregorInfrastructure infra = GregorInfrastructure.shared();
     private final DataConverter converter = DataConverter.defaultConverter();
-    private CrashHarness harness;
-
-    @TempDir
-    Path temp;
-
-    @BeforeEach
-    void openHarness() {
-        harness = new CrashHarness(infra, temp);
-    }
-
-    @AfterEach
-    void closeEverything() {
-        harness.close();
-    }
+    @RegisterExtension
+    final CrashHarness harness = new CrashHarness(infra);
 
     /**
      * Workers that read tasks before the orchestrator commits them run tasks of transactions that

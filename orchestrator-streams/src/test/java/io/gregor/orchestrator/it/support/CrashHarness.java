@@ -10,6 +10,8 @@ import io.gregor.testkit.ChildJvm;
 import io.gregor.testkit.GregorInfrastructure;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
@@ -39,15 +42,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the crash tests share: fresh topics, child JVMs of {@link ChildApps}, clients, and the
- * waits and raw reads their checks need. It owns everything it starts and closes it last-in
- * first-out, whatever happened, so no child JVM outlives its test.
+ * waits and raw reads their checks need. A JUnit extension of each test
+ * ({@code @RegisterExtension final CrashHarness harness = new CrashHarness(infra)}): it owns
+ * everything it starts and closes it last-in first-out after the test, whatever happened, so no
+ * child JVM outlives its test, and then deletes the test's state directories.
  */
-public final class CrashHarness implements AutoCloseable {
+public final class CrashHarness implements AfterEachCallback, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrashHarness.class);
 
     /** How long a child app may take to start. */
@@ -62,13 +69,14 @@ public final class CrashHarness implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Admin admin;
 
-    /**
-     * @param infra the broker and registry
-     * @param temp  the test's temporary directory, for the children's state directories
-     */
-    public CrashHarness(GregorInfrastructure infra, Path temp) {
+    /** @param infra the broker and registry */
+    public CrashHarness(GregorInfrastructure infra) {
         this.infra = infra;
-        this.temp = temp;
+        try {
+            this.temp = Files.createTempDirectory("gregor-crash-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Expected a temporary directory for the crash test's state, but found " + e, e);
+        }
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
         resources.push(admin);
     }
@@ -86,6 +94,24 @@ public final class CrashHarness implements AutoCloseable {
     public <T extends AutoCloseable> T push(T resource) {
         resources.push(resource);
         return resource;
+    }
+
+    /**
+     * @param name what it is for
+     * @return a directory of this test's, deleted after it
+     */
+    public Path stateDir(String name) {
+        return temp.resolve(name);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+        try (Stream<Path> paths = Files.walk(temp)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** Closes everything it started, last first, logging what fails to close. */
@@ -124,7 +150,7 @@ public final class CrashHarness implements AutoCloseable {
      * @throws Exception if it does not start
      */
     public ChildJvm startOrchestratorChild(ChildApps.Config config, int number) throws Exception {
-        Path stateDir = temp.resolve("orchestrator-" + number + "-state");
+        Path stateDir = stateDir("orchestrator-" + number + "-state");
         assertThat(Files.exists(stateDir)).as("state directory %s must start empty", stateDir).isFalse();
         ChildJvm child = ChildJvm.start("orchestrator-" + number, ChildApps.OrchestratorApp.class,
                 config.with("stateDir", stateDir.toString()).toArgs(), Map.of());
