@@ -3,6 +3,7 @@ package io.gregor.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gregor.schemas.avro.ActivityResult;
+import io.gregor.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

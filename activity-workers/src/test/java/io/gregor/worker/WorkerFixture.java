@@ -8,6 +8,7 @@ import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.payload.DataConverter;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
+import io.gregor.testkit.Await;
 import io.gregor.testkit.GregorInfrastructure;
 import java.time.Duration;
 import java.time.Instant;

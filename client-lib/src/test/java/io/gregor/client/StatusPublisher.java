@@ -6,8 +6,10 @@ import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
+import io.gregor.testkit.Await;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -93,18 +95,17 @@ final class StatusPublisher implements AutoCloseable {
     }
 
     private void awaitStable(TopicPartition partition, long offset) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Await.until(Duration.ofSeconds(30), () -> lastStableOffset(partition) > offset,
+                () -> "the last stable offset of " + partition + " past " + offset);
+    }
+
+    private long lastStableOffset(TopicPartition partition) {
         try {
-            while (admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .partitionResult(partition).get(30, TimeUnit.SECONDS).offset() <= offset) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Expected the last stable offset of " + partition + " past " + offset + " within 30 s");
-                }
-                Thread.sleep(1);
-            }
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("Interrupted waiting for " + partition + " to be stable past " + offset, e);
+            throw new AssertionError("Interrupted reading the last stable offset of " + partition, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("Expected the last stable offset of " + partition + ", but found " + e, e);
         }

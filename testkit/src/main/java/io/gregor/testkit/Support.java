@@ -20,8 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Small helpers shared by the infrastructure classes of this package. */
-final class Support {
+/**
+ * Small helpers shared by the infrastructure classes of this package; {@link #deleteRecursively}
+ * is public for the temporary directories of tests.
+ */
+public final class Support {
 
     /** The loopback address every embedded service binds to, so nothing is reachable from outside. */
     static final String LOOPBACK = "127.0.0.1";
@@ -48,8 +51,12 @@ final class Support {
         }
     }
 
-    /** Deletes a file tree, tolerating files that vanish meanwhile; failures are reported, not thrown. */
-    static void deleteRecursively(Path root) {
+    /**
+     * Deletes a file tree, tolerating files that vanish meanwhile; failures are reported, not thrown.
+     *
+     * @param root the tree's root; nothing happens if it is null or absent
+     */
+    public static void deleteRecursively(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

@@ -8,6 +8,7 @@ import io.gregor.client.WorkflowRuntimeStatus;
 import io.gregor.schemas.Topics;
 import io.gregor.testkit.ChildJvm;
 import io.gregor.testkit.GregorInfrastructure;
+import io.gregor.testkit.Support;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
@@ -105,13 +105,9 @@ public final class CrashHarness implements AfterEachCallback, AutoCloseable {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws IOException {
+    public void afterEach(ExtensionContext context) {
         close();
-        try (Stream<Path> paths = Files.walk(temp)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        Support.deleteRecursively(temp);
     }
 
     /** Closes everything it started, last first, logging what fails to close. */
