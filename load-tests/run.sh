@@ -99,7 +99,7 @@ fi
 apicurio_home="${GREGOR_APICURIO_HOME:-$(ls -d "$root"/target/apicurio-registry-* 2>/dev/null | head -n 1)}"
 cd "$here"
 # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS holds several options
-exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Xmx"${LOADTEST_HEAP:-2g}" \
+exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx"${LOADTEST_HEAP:-2g}" \
     -Dgregor.apicurio.home="$apicurio_home" \
     -Dgregor.littlehorse.server.classpath="$root/load-tests-littlehorse/lh-server/target/lh-server-classpath.txt" \
     ${LOADTEST_JAVA_OPTS:-} -cp "$module_dir/target/classes:$(cat "$classpath_file")" io.gregor.loadtest.LoadDriver "$@"

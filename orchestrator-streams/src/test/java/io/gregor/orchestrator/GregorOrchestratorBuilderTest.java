@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gregor.orchestrator.internal.DeliveredRecords;
+import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,23 @@ class GregorOrchestratorBuilderTest {
         assertThat(p.get(INTERCEPTORS)).isEqualTo(DeliveredRecords.class.getName());
         assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(50L);
+        assertThat(p.get(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG))).isEqualTo(5);
+    }
+
+    @Test
+    void aUsersProducerBackoffWins() {
+        String backoff = StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG);
+        assertThat(GregorOrchestrator.builder().bootstrapServers("localhost:9092").streamsProperty(backoff, 100).streamsProperties().get(backoff))
+                .isEqualTo(100);
+    }
+
+    @Test
+    void workflowCodeRunsInlineWhereTheJvmAllowsItUnlessTurnedOff() {
+        WorkflowCarrier wanted = WorkflowCarrier.choose(true);
+        assertThat(GregorOrchestrator.builder().bootstrapServers("localhost:9092").schemaRegistryUrl("mock://b").engineSettings().carrier())
+                .isEqualTo(wanted);
+        assertThat(GregorOrchestrator.builder().bootstrapServers("localhost:9092").schemaRegistryUrl("mock://b").inlineWorkflowCode(false)
+                .engineSettings().carrier()).isEqualTo(WorkflowCarrier.POOL);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.payload.DataConverter;
 import java.time.Duration;
@@ -17,8 +18,9 @@ import java.time.Duration;
  * @param maxCommitDelay     the longest a step someone waits for stays uncommitted while its thread has input
  * @param speculativeDispatch whether workers read tasks before they are committed, so that a step
  *                           that only scheduled tasks needs no prompt commit
+ * @param carrier            which threads carry workflow code
  */
 public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
                              Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
-                             boolean speculativeDispatch) {
+                             boolean speculativeDispatch, WorkflowCarrier carrier) {
 }

@@ -4,6 +4,7 @@ import io.gregor.client.workflow.Workflow;
 import io.gregor.orchestrator.internal.engine.Command;
 import io.gregor.orchestrator.internal.engine.FailureMapping;
 import io.gregor.orchestrator.internal.engine.NonDeterministicWorkflowException;
+import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.engine.WorkflowExecution;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
@@ -44,9 +45,10 @@ final class InstanceStepper {
     private final WorkflowRegistry registry;
     private final DataConverter converter;
     private final Duration yieldTimeout;
+    private final WorkflowCarrier carrier;
 
     InstanceStepper(InstanceRepository instances, HistoryRepository history, TimerRepository timers, Outputs outputs, ExecutionCache cache,
-                    WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout) {
+                    WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout, WorkflowCarrier carrier) {
         this.instances = instances;
         this.history = history;
         this.timers = timers;
@@ -55,6 +57,7 @@ final class InstanceStepper {
         this.registry = registry;
         this.converter = converter;
         this.yieldTimeout = yieldTimeout;
+        this.carrier = carrier;
     }
 
     InstanceMetadata find(String instanceId) {
@@ -176,7 +179,7 @@ final class InstanceStepper {
     }
 
     private WorkflowExecution newExecution(InstanceMetadata meta, Workflow workflow) {
-        return new WorkflowExecution(meta.getInstanceId(), meta.getWorkflowName(), workflow, converter, yieldTimeout);
+        return new WorkflowExecution(meta.getInstanceId(), meta.getWorkflowName(), workflow, converter, yieldTimeout, carrier);
     }
 
     /** Instance time never goes backwards, even if the clocks of two orchestrators disagree. */

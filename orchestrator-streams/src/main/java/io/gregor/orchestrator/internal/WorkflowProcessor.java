@@ -66,7 +66,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         InstanceStepper stepper = new InstanceStepper(
                 new InstanceRepository(context.getStateStore(InstanceRepository.STORE), new AvroSerde<>(schemaRegistry, InstanceMetadata.class)),
                 new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryEvent.class)),
-                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout());
+                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier());
         starts = new StartHandler(stepper);
         events = new EventHandler(stepper);
         controls = new ControlHandler(stepper);

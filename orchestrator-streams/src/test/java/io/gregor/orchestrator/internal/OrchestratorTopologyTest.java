@@ -6,6 +6,7 @@ import io.gregor.client.workflow.RetryPolicy;
 import io.gregor.client.workflow.TaskCanceledException;
 import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
+import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
@@ -85,7 +86,7 @@ class OrchestratorTopologyTest {
         workflows.register("Retry", () -> ctx -> ctx.callActivity("Flaky", null,
                 TaskOptions.withRetryPolicy(RetryPolicy.of(3, Duration.ofSeconds(10))), String.class).await());
         EngineSettings settings = new EngineSettings(topics, registryUrl(), JSON, cacheSize, Duration.ofSeconds(10),
-                Duration.ofMillis(100), 1000, Duration.ofMillis(20), false);
+                Duration.ofMillis(100), 1000, Duration.ofMillis(20), false, WorkflowCarrier.choose(true));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -49,6 +49,7 @@ final class OrchestratorChild implements AutoCloseable {
     static OrchestratorChild launch(OrchestratorProcess.Settings settings, Path log) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + HEAP, "--enable-native-access=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), OrchestratorProcess.class.getName()));
         command.addAll(settings.toArgs());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -88,13 +88,15 @@ public final class WorkflowExecution implements WorkflowContext {
      * @param workflow     a fresh object of the workflow's class
      * @param converter    payload converter
      * @param yieldTimeout how long code may run without awaiting before the instance is stalled
+     * @param carrier      which threads carry the code
      */
-    public WorkflowExecution(String instanceId, String workflowName, Workflow workflow, DataConverter converter, Duration yieldTimeout) {
+    public WorkflowExecution(String instanceId, String workflowName, Workflow workflow, DataConverter converter, Duration yieldTimeout,
+                             WorkflowCarrier carrier) {
         this.instanceId = instanceId;
         this.workflowName = workflowName;
         this.workflow = workflow;
         this.converter = converter;
-        this.thread = new WorkflowThread(yieldTimeout);
+        this.thread = new WorkflowThread(yieldTimeout, carrier);
         this.replaySafeLogger = ReplaySafeLogger.wrap(LoggerFactory.getLogger("gregor.workflow." + workflowName), () -> replaying);
     }
 

@@ -42,7 +42,7 @@ class WorkflowExecutionTest {
     }
 
     private WorkflowExecution execution(Workflow workflow) {
-        WorkflowExecution e = new WorkflowExecution("wf-1", "Test", workflow, JSON, Duration.ofSeconds(10));
+        WorkflowExecution e = new WorkflowExecution("wf-1", "Test", workflow, JSON, Duration.ofSeconds(10), WorkflowCarrier.choose(true));
         executions.add(e);
         return e;
     }
@@ -369,7 +369,7 @@ class WorkflowExecutionTest {
         WorkflowExecution e = new WorkflowExecution("wf-2", "Test", ctx -> {
             java.util.concurrent.locks.LockSupport.park(); // blocks without awaiting a task
             return null;
-        }, JSON, Duration.ofMillis(200));
+        }, JSON, Duration.ofMillis(200), WorkflowCarrier.choose(true));
         executions.add(e);
 
         assertThatThrownBy(() -> e.apply(List.of(input(T0, new WorkflowStarted("Test", null)))))
