@@ -113,6 +113,32 @@ class CommitPacerTest {
     }
 
     @Test
+    void writingOffRecordsThatWereStillBufferedDoesNotEndLaterBatchesEarly() {
+        // given a poll of three records of which one is processed, then no progress for a gap with two
+        // still buffered (their task waits for data on its other partitions, say): they are written off
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        CommitPacer.delivered(3);
+        pacer.recordProcessed(context);
+        punctuator().getPunctuator().punctuate(T0 + 1);
+        punctuator().getPunctuator().punctuate(T0 + 6);
+
+        // when the two are processed after all, and the next poll delivers three whose first writes waited-for output
+        pacer.recordProcessed(context);
+        pacer.recordProcessed(context);
+        CommitPacer.delivered(3);
+        context.setCurrentSystemTimeMs(T0 + 7);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+
+        // then the commit still waits for the end of that batch
+        assertThat(context.committed()).as("after the first of the new three").isFalse();
+        pacer.recordProcessed(context);
+        pacer.recordProcessed(context);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
     void nothingWaitingMeansNoCommitIsAskedFor() {
         // given a registered pacer and a batch of records nobody waits for
         register(context);
