@@ -5,6 +5,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Another JVM running a main class with this JVM's class path — for crash tests that SIGKILL an
  * orchestrator or a worker and check that nothing is lost.
  *
- * <p>The child runs on the same {@code java} as this JVM with {@code -Xmx512m}. Its standard
+ * <p>The child runs on the same {@code java} as this JVM with {@code -Xmx512m} and this JVM's
+ * module options ({@code --add-opens}, {@code --enable-native-access}, ...), so code that needs
+ * them (the orchestrator's inline workflow code) runs in the child as it does here. Its standard
  * output and error are merged; every line goes to a log file and stays in memory for
  * {@link #outputLines()} and {@link #awaitOutput}. The log file outlives the child for
  * post-mortems; the first {@code ChildJvm} of a later JVM deletes it once this JVM is gone. A
@@ -29,6 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ChildJvm implements AutoCloseable {
 
+    private static final List<String> MODULE_OPTIONS = List.of("--add-opens", "--add-exports", "--add-reads",
+            "--add-modules", "--enable-native-access");
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration KILL_WAIT = Duration.ofSeconds(30);
 
@@ -73,6 +78,7 @@ public final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Support.currentJavaExecutable());
         command.add("-Xmx512m");
+        command.addAll(moduleOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         // Names the directory on the command line, so a later run can tell the orphan from a reused pid.
         command.add("-Dgregor.child.directory=" + directory);
         extraSystemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -90,6 +96,18 @@ public final class ChildJvm implements AutoCloseable {
             throw new UncheckedIOException("Expected to launch child JVM " + name + " running " + mainClass.getName()
                     + ", but could not", e);
         }
+    }
+
+    /**
+     * The options among a JVM's input arguments that open or grant module access: the child needs
+     * the same to run the same code paths. Memory, agent and debug options are not passed on.
+     */
+    static List<String> moduleOptions(List<String> inputArguments) {
+        return inputArguments.stream().filter(ChildJvm::isModuleOption).toList();
+    }
+
+    private static boolean isModuleOption(String argument) {
+        return MODULE_OPTIONS.stream().anyMatch(option -> argument.startsWith(option + "="));
     }
 
     private static String safe(String name) {

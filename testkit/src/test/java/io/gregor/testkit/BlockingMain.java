@@ -14,7 +14,8 @@ public final class BlockingMain {
     }
 
     /**
-     * Prints {@link #READY} with its arguments and the system property {@code child.greeting}, then blocks forever.
+     * Prints {@link #READY} with its arguments, the system property {@code child.greeting} and
+     * whether {@code java.lang} is open to it, then blocks forever.
      *
      * @param args echoed on the ready line
      * @throws InterruptedException never in practice: nothing interrupts the main thread
@@ -22,7 +23,8 @@ public final class BlockingMain {
     public static void main(String[] args) throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(STOPPING)));
         System.out.println(READY + " args=" + String.join(",", args)
-                + " greeting=" + System.getProperty("child.greeting"));
+                + " greeting=" + System.getProperty("child.greeting")
+                + " java.lang-open=" + Object.class.getModule().isOpen("java.lang", BlockingMain.class.getModule()));
         System.out.flush();
         new CountDownLatch(1).await();
     }

@@ -23,15 +23,27 @@ class ChildJvmTest {
                     .as("ready line within %s; output so far: %s", STARTUP, child.outputLines())
                     .isTrue();
 
-            // then arguments and system properties arrived, and SIGKILL ends it without running its hooks
-            assertThat(child.outputLines()).contains(BlockingMain.READY + " args=a,b greeting=hello");
+            // then arguments, system properties and this JVM's --add-opens (the build's argLine) arrived,
+            // and SIGKILL ends it without running its hooks
+            String ready = BlockingMain.READY + " args=a,b greeting=hello java.lang-open=true";
+            assertThat(child.outputLines()).contains(ready);
             assertThat(child.isAlive()).isTrue();
             child.kill();
             assertThat(child.isAlive()).isFalse();
             assertThat(child.exitValue()).isEqualTo(128 + 9);
             assertThat(child.outputLines()).doesNotContain(BlockingMain.STOPPING);
-            assertThat(Files.readAllLines(child.logFile())).contains(BlockingMain.READY + " args=a,b greeting=hello");
+            assertThat(Files.readAllLines(child.logFile())).contains(ready);
         }
+    }
+
+    @Test
+    void theChildGetsTheModuleOptionsButNotTheMemoryOrAgentOptions() {
+        List<String> parent = List.of("-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "-javaagent:/tmp/agent.jar",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "-Dfoo=bar");
+
+        assertThat(ChildJvm.moduleOptions(parent)).containsExactly("--enable-native-access=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
     }
 
     @Test
