@@ -26,6 +26,32 @@ public final class CompletionTracker implements CompletionObserver {
     private volatile Throwable failure;
     private volatile long lastCompletionNanos;
 
+    /**
+     * @param first  one tracker
+     * @param second another, awaiting other ids
+     * @return an observer passing each ending to the tracker that awaits it (each ignores ids it does not await)
+     */
+    public static CompletionObserver either(CompletionTracker first, CompletionTracker second) {
+        return new CompletionObserver() {
+            @Override
+            public boolean awaits(String instanceId) {
+                return first.awaits(instanceId) || second.awaits(instanceId);
+            }
+
+            @Override
+            public void completed(String instanceId, boolean succeeded, long completionNanos) {
+                first.completed(instanceId, succeeded, completionNanos);
+                second.completed(instanceId, succeeded, completionNanos);
+            }
+
+            @Override
+            public void observationFailed(Throwable cause) {
+                first.observationFailed(cause);
+                second.observationFailed(cause);
+            }
+        };
+    }
+
     /** @param recorder receives each latency */
     public CompletionTracker(LatencyRecorder recorder) {
         this.recorder = recorder;

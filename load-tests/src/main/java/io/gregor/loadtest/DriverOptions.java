@@ -42,13 +42,16 @@ import java.util.Set;
  * @param maxCommitDelay    the orchestrator's maximum commit delay under load
  * @param streamsProperties Kafka Streams properties for the orchestrator, overriding Gregor's
  * @param workerMode        how the in-process worker consumes tasks: a share group or a consumer group
+ * @param warmupConcurrency closed loop and longhist: instances in flight during the warm-up (the JIT compiles what runs
+ *                          often, so a run measured at one in flight warms up faster under load)
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
                             String prefix, boolean startEngine, int partitions, int workerConcurrency,
                             Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
                             Duration sessionTimeout, boolean speculative, Duration commitInterval,
-                            Duration maxCommitDelay, Map<String, String> streamsProperties, ConsumptionMode workerMode) {
+                            Duration maxCommitDelay, Map<String, String> streamsProperties, ConsumptionMode workerMode,
+                            int warmupConcurrency) {
 
     /** How instances are started. */
     public enum Mode {
@@ -68,7 +71,11 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --concurrency N          closed loop: instances in flight (default 1); fixed-count scenarios: starts in flight (default 32)
               --rate R[/s]             open loop: starts per second (default 10)
               --duration 60s           measured time of hello1/seq10/fan100, whole seconds (default 60s)
-              --warmup 30s             unmeasured time before it, whole seconds (default 30s)
+              --warmup 30s             unmeasured time before it, whole seconds (default 30s); longhist runs instances
+                                       of 100 steps for it before the measured one (0s: none)
+              --warmup-concurrency N   instances in flight during the warm-up (closed loop: default --concurrency, and
+                                       the extra callers stop starting 2 s (at most a quarter of it) before it ends;
+                                       longhist: default 1, the measured instance's own path)
               --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000)
               --steps N                sequential steps of longhist (default 20000) and recover (default 3)
               --width N                fan10k: parallel activities (default 10000)
@@ -105,7 +112,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
             "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
-            "--speculative", "--commit-interval", "--max-commit-delay", "--streams-properties", "--worker-mode");
+            "--speculative", "--commit-interval", "--max-commit-delay", "--streams-properties", "--worker-mode",
+            "--warmup-concurrency");
 
     /**
      * @param args the command line
@@ -144,9 +152,16 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         Duration timer = duration(given.getOrDefault("--timer", "10s"));
         // The backlog of the outage drains after the restart, so recover gets a longer default.
         Duration drain = duration(given.getOrDefault("--drain-timeout", recover ? "5m" : "60s"));
+        Mode mode = mode(given.getOrDefault("--mode", "closed"));
+        int concurrency = positive("--concurrency", given.getOrDefault("--concurrency", scenario.fixedCount() ? "32" : "1"));
+        boolean warmsUp = scenario.warmsUpFirst() || !scenario.fixedCount() && mode == Mode.CLOSED;
+        if (given.containsKey("--warmup-concurrency") && !warmsUp) {
+            throw new IllegalArgumentException("Expected --warmup-concurrency only with longhist or in closed loop, but found it with "
+                    + scenario.id() + " in " + mode.name().toLowerCase() + " loop");
+        }
         return new DriverOptions(scenario,
-                mode(given.getOrDefault("--mode", "closed")),
-                positive("--concurrency", given.getOrDefault("--concurrency", scenario.fixedCount() ? "32" : "1")),
+                mode,
+                concurrency,
                 rate(given.getOrDefault("--rate", "10")),
                 wholeSeconds(duration(given.getOrDefault("--duration", "60s"))),
                 wholeSeconds(duration(given.getOrDefault("--warmup", "30s"))),
@@ -169,7 +184,9 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 positiveDuration("--commit-interval", given.getOrDefault("--commit-interval", "100ms")),
                 positiveDuration("--max-commit-delay", given.getOrDefault("--max-commit-delay", "50ms")),
                 properties(given.getOrDefault("--streams-properties", "")),
-                workerMode(given.getOrDefault("--worker-mode", "share")));
+                workerMode(given.getOrDefault("--worker-mode", "share")),
+                positive("--warmup-concurrency", given.getOrDefault("--warmup-concurrency",
+                        String.valueOf(scenario.warmsUpFirst() ? 1 : concurrency))));
     }
 
     /** @return the options that shaped this run, for result.json */
@@ -182,7 +199,11 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             p.put("startConcurrency", concurrency);
             switch (scenario) {
                 case FAN10K -> p.put("width", width);
-                case LONGHIST -> p.put("steps", steps);
+                case LONGHIST -> {
+                    p.put("steps", steps);
+                    p.put("warmupSeconds", warmup.toMillis() / 1000.0);
+                    p.put("warmupConcurrency", warmupConcurrency);
+                }
                 case TIMERS -> p.put("timerSeconds", timer.toMillis() / 1000.0);
                 case RECOVER -> {
                     p.put("steps", steps);
@@ -195,6 +216,9 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             p.put("mode", mode.name().toLowerCase());
             if (mode == Mode.CLOSED) {
                 p.put("concurrency", concurrency);
+                if (warmupConcurrency != concurrency) {
+                    p.put("warmupConcurrency", warmupConcurrency);
+                }
             } else {
                 p.put("ratePerSecond", rate);
             }

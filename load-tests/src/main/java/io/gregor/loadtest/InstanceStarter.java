@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts one instance of the scenario's workflow: registers it with the tracker (and the step
+ * Starts one instance of the scenario's workflow, with one input: registers it with the tracker (and the step
  * clock) first, so its completion cannot arrive unnoticed, then has the engine start it.
  * Thread-safe.
  */
@@ -20,11 +20,14 @@ final class InstanceStarter {
     private final CompletionTracker tracker;
     private final StepClock clock;
     private final LatencyRecorder recorder;
+    private final Object input;
     private final AtomicLong sequence = new AtomicLong();
 
-    InstanceStarter(Engine engine, String runId, CompletionTracker tracker, StepClock clock, LatencyRecorder recorder) {
+    InstanceStarter(Engine engine, String runId, Object input, CompletionTracker tracker, StepClock clock,
+                    LatencyRecorder recorder) {
         this.engine = engine;
         this.runId = runId;
+        this.input = input;
         this.tracker = tracker;
         this.clock = clock;
         this.recorder = recorder;
@@ -43,7 +46,7 @@ final class InstanceStarter {
         CompletableFuture<Boolean> done = tracker.expect(id, startNanos, notify);
         clock.begin(id, startNanos);
         try {
-            engine.startInstance(id);
+            engine.startInstance(id, input);
             recorder.started();
             return done;
         } catch (Exception e) {

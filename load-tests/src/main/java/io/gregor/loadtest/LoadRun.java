@@ -7,6 +7,7 @@ import io.gregor.loadtest.report.RunResult;
 import io.gregor.loadtest.report.RunResult.Counts;
 import io.gregor.loadtest.report.RunResult.Recovery;
 import io.gregor.loadtest.scenario.StepClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ public final class LoadRun {
             + "submitted (closed loop; open loop: the intended start time, so queueing behind a slow engine counts) to ";
 
     private static final Logger LOG = LoggerFactory.getLogger("loadtest");
+    /** Steps of each warm-up instance of longhist: enough to run the whole step path many times, short enough to drain fast. */
+    static final int WARMUP_STEPS = 100;
 
     private LoadRun() {
     }
@@ -43,11 +46,17 @@ public final class LoadRun {
         StepClock clock = scenario.timesSteps() ? new StepClock(options.steps()) : StepClock.NONE;
         LatencyRecorder recorder = new LatencyRecorder();
         CompletionTracker tracker = new CompletionTracker(recorder);
+        LatencyRecorder warmupRecorder = new LatencyRecorder();
+        CompletionTracker warmupTracker = new CompletionTracker(warmupRecorder);
         String startedAt = Instant.now().toString();
         try (Engine engine = Engines.create(options.engine())) {
-            engine.start(new EngineContext(options, bootstrap, registry, clock, tracker));
+            engine.start(new EngineContext(options, bootstrap, registry, clock, CompletionTracker.either(tracker, warmupTracker)));
             infrastructure.put("engine", engine.description());
-            InstanceStarter starter = new InstanceStarter(engine, options.runId(), tracker, clock, recorder);
+            Map<String, Object> parameters = options.describe();
+            if (scenario.warmsUpFirst() && !options.warmup().isZero()) {
+                parameters.put("warmupInstancesCompleted", warmUp(engine, options, warmupTracker, warmupRecorder));
+            }
+            InstanceStarter starter = new InstanceStarter(engine, options.runId(), scenario.input(options), tracker, clock, recorder);
             LOG.info("Running {} on {} with {}", scenario.id(), engine.name(), options.describe());
             long t0 = System.nanoTime();
             long end;
@@ -69,9 +78,30 @@ public final class LoadRun {
             }
             Recovery recovery = drill == null ? null
                     : drill.audit(options.runId() + "-", recorder, tracker.lastCompletionNanos(), t0, end, drained);
-            return result(options, startedAt, infrastructure, LATENCY_METHOD + engine.completionSignal() + ".",
+            return result(options, parameters, startedAt, infrastructure, LATENCY_METHOD + engine.completionSignal() + ".",
                     recorder, tracker, clock, t0, end, recovery);
         }
+    }
+
+    /**
+     * longhist compares early steps with late ones, so the JIT must have compiled the step's path before the measured
+     * instance's first step, not during its first thousand; its warm-up instances are short, untimed and unreported.
+     */
+    private static long warmUp(Engine engine, DriverOptions options, CompletionTracker tracker, LatencyRecorder recorder)
+            throws Exception {
+        InstanceStarter starter = new InstanceStarter(engine, options.runId() + "-warmup", WARMUP_STEPS, tracker,
+                StepClock.NONE, recorder);
+        LOG.info("Warming up for {}: instances of {} steps, {} in flight", options.warmup(), WARMUP_STEPS,
+                options.warmupConcurrency());
+        long end = System.nanoTime() + options.warmup().toNanos();
+        LoadShapes.closed(options.warmupConcurrency(), options.warmupConcurrency(), end, options.instanceTimeout(), end,
+                starter, recorder);
+        if (!tracker.awaitDrained(options.drainTimeout())) {
+            throw new IllegalStateException("Expected the warm-up's instances to complete within " + options.drainTimeout()
+                    + ", but " + tracker.inFlight() + " did not");
+        }
+        LOG.info("Warm-up done: {} instances completed, {} failed", recorder.completedCount(), recorder.failedCount());
+        return recorder.completedCount();
     }
 
     private static void drive(DriverOptions options, InstanceStarter starter, LatencyRecorder recorder, long t0)
@@ -83,12 +113,18 @@ public final class LoadRun {
         }
         long end = t0 + options.warmup().plus(options.duration()).toNanos();
         switch (options.mode()) {
-            case CLOSED -> LoadShapes.closed(options.concurrency(), options.instanceTimeout(), end, starter, recorder);
+            case CLOSED -> {
+                // Extra warm-up callers stop early enough for their last instances to end before the measurement starts.
+                long warmupNanos = options.warmup().toNanos();
+                long extraEnd = t0 + warmupNanos - Math.min(Duration.ofSeconds(2).toNanos(), warmupNanos / 4);
+                LoadShapes.closed(options.concurrency(), options.warmupConcurrency(), extraEnd, options.instanceTimeout(), end,
+                        starter, recorder);
+            }
             case OPEN -> LoadShapes.open(options.rate(), t0, end, starter);
         }
     }
 
-    private static RunResult result(DriverOptions options, String startedAt, Map<String, Object> infrastructure,
+    private static RunResult result(DriverOptions options, Map<String, Object> parameters, String startedAt, Map<String, Object> infrastructure,
                                     String latencyMethod, LatencyRecorder recorder, CompletionTracker tracker,
                                     StepClock clock, long t0, long end, Recovery recovery) {
         long lastCompletion = tracker.lastCompletionNanos();
@@ -104,7 +140,7 @@ public final class LoadRun {
         }
         Counts counts = new Counts(recorder.startedCount(), recorder.completedCount(), recorder.failedCount(),
                 tracker.inFlight(), recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
-        RunResult result = new RunResult(options.scenario().id(), options.describe(), Environment.gitCommit(), startedAt,
+        RunResult result = new RunResult(options.scenario().id(), parameters, Environment.gitCommit(), startedAt,
                 Environment.hardware(), infrastructure, latencyMethod, counts, round(throughput), round(measuredSeconds),
                 round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery);
         LOG.info("{}: {} started, {} completed, {} failed, {} unfinished; {} /s; latency ms p50 {} p90 {} p99 {} p99.9 {} max {}",

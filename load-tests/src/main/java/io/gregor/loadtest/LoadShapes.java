@@ -24,17 +24,19 @@ final class LoadShapes {
     }
 
     /**
-     * N callers, each starting an instance and waiting for its completion before the next, until the deadline.
+     * N callers, each starting an instance and waiting for its completion before the next, until the deadline;
+     * callers beyond N, up to {@code warmupConcurrency}, stop starting at {@code extraEndNanos}.
      *
      * @throws ExecutionException if a caller failed (e.g. completions can no longer be read)
      */
-    static void closed(int concurrency, Duration instanceTimeout, long endNanos, InstanceStarter starter,
-                       LatencyRecorder recorder) throws InterruptedException, ExecutionException {
+    static void closed(int concurrency, int warmupConcurrency, long extraEndNanos, Duration instanceTimeout, long endNanos,
+                       InstanceStarter starter, LatencyRecorder recorder) throws InterruptedException, ExecutionException {
         List<Future<?>> callers = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < concurrency; i++) {
+            for (int i = 0; i < Math.max(concurrency, warmupConcurrency); i++) {
+                long until = i < concurrency ? endNanos : extraEndNanos;
                 callers.add(executor.submit(() -> {
-                    while (System.nanoTime() - endNanos < 0) {
+                    while (System.nanoTime() - until < 0) {
                         CompletableFuture<Boolean> done = starter.start(System.nanoTime(), true);
                         try {
                             done.get(instanceTimeout.toNanos(), TimeUnit.NANOSECONDS);

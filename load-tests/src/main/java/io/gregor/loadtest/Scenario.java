@@ -93,6 +93,14 @@ public enum Scenario {
         };
     }
 
+    /**
+     * @return true if the run starts with unmeasured short instances of the workflow for {@code --warmup} (only
+     *         {@code longhist}, the one fixed-count scenario whose figure compares its own early and late parts)
+     */
+    public boolean warmsUpFirst() {
+        return this == LONGHIST;
+    }
+
     /** @return true if the worker should time each step (only {@code longhist}) */
     public boolean timesSteps() {
         return this == LONGHIST;

@@ -22,6 +22,19 @@ class DriverOptionsTest {
     }
 
     @Test
+    void theWarmUpRunsAtTheMeasuredConcurrencyUnlessToldOtherwise() {
+        assertThat(DriverOptions.parse("--scenario", "seq10", "--concurrency", "4").warmupConcurrency()).isEqualTo(4);
+        DriverOptions warmedAtLoad = DriverOptions.parse("--scenario", "seq10", "--warmup-concurrency", "64");
+
+        assertThat(warmedAtLoad.concurrency()).isEqualTo(1);
+        assertThat(warmedAtLoad.warmupConcurrency()).isEqualTo(64);
+        assertThat(warmedAtLoad.describe()).containsEntry("warmupConcurrency", 64);
+        assertThat(DriverOptions.parse("--scenario", "longhist").warmupConcurrency()).isEqualTo(1);
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "fan10k", "--warmup-concurrency", "8"))
+                .hasMessageContaining("Expected --warmup-concurrency only with longhist or in closed loop").hasMessageContaining("fan10k");
+    }
+
+    @Test
     void theEngineIsGregorUnlessNamedAndGoesIntoTheResultsParameters() {
         assertThat(DriverOptions.parse("--scenario", "seq10").engine()).isEqualTo("gregor");
         DriverOptions peer = DriverOptions.parse("--scenario", "seq10", "--engine", "littlehorse");

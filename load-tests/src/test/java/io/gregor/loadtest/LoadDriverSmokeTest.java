@@ -44,4 +44,24 @@ class LoadDriverSmokeTest {
         assertThat(result.path("series").size()).isPositive();
         assertThat(Files.readString(html)).contains("<svg", "Throughput over time", "Latency percentiles over time");
     }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void longhistWarmsUpOnShortInstancesThatAreNeitherTimedNorCounted() throws Exception {
+        // given
+        Path out = Path.of("target", "loadtest", "smoke-longhist");
+        DriverOptions options = DriverOptions.parse("--scenario", "longhist", "--steps", "30", "--warmup", "3s",
+                "--warmup-concurrency", "2", "--out", out.toString());
+
+        // when
+        LoadDriver.run(options);
+
+        // then
+        JsonNode result = new ObjectMapper().readTree(out.resolve(ResultFiles.JSON).toFile());
+        assertThat(result.path("parameters").path("warmupInstancesCompleted").asLong()).isPositive();
+        assertThat(result.path("counts").path("started").asLong()).isEqualTo(1);
+        assertThat(result.path("counts").path("completed").asLong()).isEqualTo(1);
+        assertThat(result.path("steps").path("instances").asInt()).isEqualTo(1);
+        assertThat(result.path("steps").path("latencyMs").size()).isEqualTo(30);
+    }
 }

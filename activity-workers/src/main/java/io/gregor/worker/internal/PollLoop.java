@@ -52,7 +52,6 @@ abstract class PollLoop implements Runnable {
     inbox.wakeUp();
   }
 
-  /** Closes the loop's consumer (bounded), logging rather than throwing. */
   /**
    * The loop every consumer kind shares: subscribe, poll rounds until stopped, then drain and
    * close. One failed round (a broker restarting, say) backs off and goes on; it never stops the
@@ -87,6 +86,7 @@ abstract class PollLoop implements Runnable {
   /** After the last round: waits for running tasks (until the shutdown deadline) and settles their records. */
   abstract void drain();
 
+  /** Closes the loop's consumer (bounded), logging rather than throwing. */
   abstract void closeConsumer();
 
   /** Applies one task's completion (never {@link Completion#WAKE_UP}). */

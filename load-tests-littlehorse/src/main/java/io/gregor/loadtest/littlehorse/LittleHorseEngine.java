@@ -35,6 +35,7 @@ public final class LittleHorseEngine implements Engine {
     private LHTaskWorker worker;
     private DoneEventAwaiter awaiter;
     private RunWfRequest template;
+    private Object scenarioInput;
 
     /** Does nothing until {@link #start}. */
     public LittleHorseEngine() {
@@ -69,6 +70,7 @@ public final class LittleHorseEngine implements Engine {
         Metadata.register(workflow, client);
         worker.start();
         awaiter = new DoneEventAwaiter(config.getAsyncStub(), client, context.observer());
+        scenarioInput = options.scenario().input(options);
         template = RunWfRequest.newBuilder().setWfSpecName(workflow.getName())
                 .putAllVariables(LittleHorseWorkflows.variables(options)).build();
         LOG.info("LittleHorse ready: WfSpec {}, worker with {} threads and {} tasks in flight", workflow.getName(),
@@ -76,7 +78,12 @@ public final class LittleHorseEngine implements Engine {
     }
 
     @Override
-    public void startInstance(String instanceId) {
+    public void startInstance(String instanceId, Object input) {
+        if (!scenarioInput.equals(input)) {
+            // The WfSpec registered at start fixes the step count; another input would silently run the scenario's.
+            throw new IllegalArgumentException("Expected the scenario's input " + scenarioInput + " for instance " + instanceId
+                    + ", but found " + input);
+        }
         client.runWf(template.toBuilder().setId(instanceId).build());
         awaiter.await(instanceId);
     }

@@ -34,9 +34,12 @@ public interface Engine extends AutoCloseable {
      * {@link CompletionObserver}, which already expects the id.
      *
      * @param instanceId unique in the run; the engine's instance (workflow run) id
+     * @param input      the workflow's input: the scenario's ({@link io.gregor.loadtest.Scenario#input}), or a
+     *                   shorter step count for the warm-up instances of {@code longhist}
      * @throws Exception if the start was refused or failed
+     * @throws IllegalArgumentException if the engine cannot run the workflow with that input
      */
-    void startInstance(String instanceId) throws Exception;
+    void startInstance(String instanceId, Object input) throws Exception;
 
     /** @return where the engine runs, for result.json (e.g. "orchestrator and worker in the driver's JVM") */
     String description();

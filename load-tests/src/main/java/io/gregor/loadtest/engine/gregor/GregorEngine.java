@@ -23,7 +23,6 @@ public final class GregorEngine implements Engine, Recoverable {
     private WorkflowClient client;
     private CompletionsReader reader;
     private String workflowName;
-    private Object input;
     private boolean inProcess;
     private String prefix;
     private String bootstrap;
@@ -41,7 +40,6 @@ public final class GregorEngine implements Engine, Recoverable {
     public void start(EngineContext context) throws Exception {
         DriverOptions options = context.options();
         workflowName = options.scenario().workflowName();
-        input = options.scenario().input(options);
         inProcess = options.startEngine();
         prefix = options.prefix();
         bootstrap = context.bootstrapServers();
@@ -57,7 +55,7 @@ public final class GregorEngine implements Engine, Recoverable {
     }
 
     @Override
-    public void startInstance(String instanceId) {
+    public void startInstance(String instanceId, Object input) {
         client.scheduleNewWorkflow(workflowName, input, instanceId);
     }
 
