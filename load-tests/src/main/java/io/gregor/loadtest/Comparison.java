@@ -36,6 +36,8 @@ public final class Comparison {
               Runs, per round and alternating the engines, these closed-loop cases:
                 hello1-saturation  hello1, --concurrency callers    (throughput)
                 seq10-saturation   seq10, --concurrency callers     (throughput)
+                hello1-c1          hello1, one in flight            (with seq10-c1: the p50 of the nine steps
+                                                                    beyond the first, (seq10 - hello1) / 9)
                 seq10-c1           seq10, one in flight             (per-step p50 = p50 / 10)
                 fan100-c1          fan100, one in flight            (p50)
               --rounds N               rounds of alternation (default 2); the table shows medians over rounds
@@ -140,6 +142,7 @@ public final class Comparison {
         List<Case> all = List.of(
                 new Case("hello1-saturation", Scenario.HELLO1, saturation),
                 new Case("seq10-saturation", Scenario.SEQ10, saturation),
+                new Case("hello1-c1", Scenario.HELLO1, 1),
                 new Case("seq10-c1", Scenario.SEQ10, 1),
                 new Case("fan100-c1", Scenario.FAN100, 1));
         if (onlyScenario == null) {

@@ -43,4 +43,22 @@ class ComparisonReportTest {
         assertThat(report.markdown()).contains("| fan100 p50 at concurrency 1 (ms) | 100.0 | 240.0 | 0.417 | <= 1/3 | no |",
                 "| 2 | fan100-c1 | gregor | - | - | - | 0 | 0 | 0 | boom |");
     }
+
+    @Test
+    void withHello1AtOneInFlightTheStepsBeyondTheFirstAreShownWithoutATarget() {
+        List<RunEntry> runs = List.of(
+                run(1, "hello1-c1", "gregor", 50, 12), run(1, "hello1-c1", "littlehorse", 200, 4),
+                run(1, "seq10-c1", "gregor", 25, 39), run(1, "seq10-c1", "littlehorse", 25, 40));
+
+        ComparisonReport report = ComparisonReport.of(List.of("gregor", "littlehorse"), List.of("hello1-c1", "seq10-c1"),
+                runs, Map.of("rounds", 1), null, "now", Map.of("cores", 2));
+
+        assertThat(report.ratios()).extracting(Ratio::name).hasSize(2);
+        Ratio later = report.ratios().get(1);
+        assertThat(later.subject()).isEqualTo(3.0);
+        assertThat(later.baseline()).isEqualTo(4.0);
+        assertThat(later.ratio()).isEqualTo(0.75);
+        assertThat(later.met()).isNull();
+        assertThat(report.markdown()).contains("| 3.0 | 4.0 | 0.75 | none (shown to separate steps from start and end) | - |");
+    }
 }
