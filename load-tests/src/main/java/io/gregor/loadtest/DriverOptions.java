@@ -73,8 +73,9 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --duration 60s           measured time of hello1/seq10/fan100, whole seconds (default 60s)
               --warmup 30s             unmeasured time before it, whole seconds (default 30s); longhist runs instances
                                        of 100 steps for it before the measured one (0s: none)
-              --warmup-concurrency N   instances in flight during the warm-up (closed loop: default --concurrency, and
-                                       the extra callers stop starting 2 s (at most a quarter of it) before it ends;
+              --warmup-concurrency N   instances in flight during the warm-up (closed loop: at least and by default
+                                       --concurrency; the extra callers stop starting 2 s (at most a quarter of it)
+                                       before it ends;
                                        longhist: default 1, the measured instance's own path)
               --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000)
               --steps N                sequential steps of longhist (default 20000) and recover (default 3)
@@ -159,6 +160,13 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             throw new IllegalArgumentException("Expected --warmup-concurrency only with longhist or in closed loop, but found it with "
                     + scenario.id() + " in " + mode.name().toLowerCase() + " loop");
         }
+        int warmupConcurrency = positive("--warmup-concurrency", given.getOrDefault("--warmup-concurrency",
+                String.valueOf(scenario.warmsUpFirst() ? 1 : concurrency)));
+        if (!scenario.fixedCount() && warmupConcurrency < concurrency) {
+            // The measured callers run from the start: fewer in the warm-up would need callers that start late.
+            throw new IllegalArgumentException("Expected --warmup-concurrency of at least --concurrency (" + concurrency
+                    + "), but found " + warmupConcurrency);
+        }
         return new DriverOptions(scenario,
                 mode,
                 concurrency,
@@ -185,8 +193,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 positiveDuration("--max-commit-delay", given.getOrDefault("--max-commit-delay", "50ms")),
                 properties(given.getOrDefault("--streams-properties", "")),
                 workerMode(given.getOrDefault("--worker-mode", "share")),
-                positive("--warmup-concurrency", given.getOrDefault("--warmup-concurrency",
-                        String.valueOf(scenario.warmsUpFirst() ? 1 : concurrency))));
+                warmupConcurrency);
     }
 
     /** @return the options that shaped this run, for result.json */

@@ -124,9 +124,9 @@ public final class LoadRun {
         }
     }
 
-    private static RunResult result(DriverOptions options, Map<String, Object> parameters, String startedAt, Map<String, Object> infrastructure,
-                                    String latencyMethod, LatencyRecorder recorder, CompletionTracker tracker,
-                                    StepClock clock, long t0, long end, Recovery recovery) {
+    private static RunResult result(DriverOptions options, Map<String, Object> parameters, String startedAt,
+                                    Map<String, Object> infrastructure, String latencyMethod, LatencyRecorder recorder,
+                                    CompletionTracker tracker, StepClock clock, long t0, long end, Recovery recovery) {
         long lastCompletion = tracker.lastCompletionNanos();
         double elapsed = ((lastCompletion != 0 ? lastCompletion : end) - t0) / 1e9;
         double measuredSeconds;

@@ -30,6 +30,8 @@ class DriverOptionsTest {
         assertThat(warmedAtLoad.warmupConcurrency()).isEqualTo(64);
         assertThat(warmedAtLoad.describe()).containsEntry("warmupConcurrency", 64);
         assertThat(DriverOptions.parse("--scenario", "longhist").warmupConcurrency()).isEqualTo(1);
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "seq10", "--concurrency", "8", "--warmup-concurrency", "4"))
+                .hasMessage("Expected --warmup-concurrency of at least --concurrency (8), but found 4");
         assertThatThrownBy(() -> DriverOptions.parse("--scenario", "fan10k", "--warmup-concurrency", "8"))
                 .hasMessageContaining("Expected --warmup-concurrency only with longhist or in closed loop").hasMessageContaining("fan10k");
     }
