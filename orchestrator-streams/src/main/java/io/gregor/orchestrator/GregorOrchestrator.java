@@ -141,7 +141,7 @@ public final class GregorOrchestrator implements AutoCloseable {
         private Duration commitInterval = Duration.ofMillis(100);
         private Duration maxCommitDelay = Duration.ofMillis(50);
         private boolean inlineWorkflowCode = true;
-        private boolean speculativeDispatch;
+        private boolean speculativeDispatch = true;
         private Duration yieldTimeout = Duration.ofSeconds(30);
         private Duration timerInterval = Duration.ofMillis(50);
         private final WorkflowRegistry registry = new WorkflowRegistry();
@@ -254,8 +254,11 @@ public final class GregorOrchestrator implements AutoCloseable {
          * commits ({@code ActivityWorker.Builder.speculativeDispatch}). If they do, a step that
          * only scheduled tasks asks for no prompt commit: its tasks are already on their way.
          * Either setting is correct with either kind of worker; a mismatch only costs latency.
+         * Workers dispatch speculatively by default, so this is on by default: turn both off
+         * together (for example where an activity must never run for a step that a crash undid
+         * before it committed; it would run again for the step that replaced it anyway).
          *
-         * @param speculative whether workers dispatch speculatively (default false)
+         * @param speculative whether workers dispatch speculatively (default true)
          * @return this
          */
         public Builder speculativeDispatch(boolean speculative) {

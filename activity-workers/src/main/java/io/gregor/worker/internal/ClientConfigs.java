@@ -78,11 +78,11 @@ final class ClientConfigs {
     return props;
   }
 
-  /** A classic consumer that reads committed tasks only and commits by hand. */
+  /** A classic consumer that commits by hand, reading tasks speculatively unless told otherwise. */
   Map<String, Object> groupConsumer() {
     Map<String, Object> props = common("consumer");
     props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, WorkerSettings.DEFAULT_ISOLATION_LEVEL);
     // A new group must not skip the tasks scheduled before its first worker started.
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, recordsPerPoll());

@@ -65,7 +65,7 @@ public final class WorkerRuntime implements AutoCloseable {
       throw e;
     }
     this.setup = settings.mode() == ConsumptionMode.SHARE_GROUP
-        ? () -> ShareGroupSetup.configure(configs.admin(), settings.groupId(), shareIsolationLevel())
+        ? () -> ShareGroupSetup.configure(configs.admin(), settings.groupId(), settings.isolationLevel())
         : () -> { };
     for (PollLoop loop : loops) {
       threads.add(Thread.ofPlatform().name("gregor-worker-" + loop.name + "-poll").unstarted(loop));
@@ -79,10 +79,6 @@ public final class WorkerRuntime implements AutoCloseable {
     return new ConsumerGroupLoop(settings, new KafkaConsumer<>(configs.groupConsumer()), dispatcher, name);
   }
 
-  private String shareIsolationLevel() {
-    return String.valueOf(settings.kafkaOverrides()
-        .getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-  }
 
   /**
    * Creates the worker's clients and starts its poll threads.

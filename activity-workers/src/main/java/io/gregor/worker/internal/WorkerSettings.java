@@ -42,6 +42,17 @@ public record WorkerSettings(
     Map<String, Object> kafkaOverrides,
     Duration shutdownTimeout) {
 
+  /**
+   * How tasks are read unless {@code isolation.level} is overridden: before the orchestrator's
+   * transaction commits (speculative dispatch), which takes a commit out of every step.
+   */
+  public static final String DEFAULT_ISOLATION_LEVEL = "read_uncommitted";
+
+  /** @return the isolation level tasks are read with: the override, else {@link #DEFAULT_ISOLATION_LEVEL} */
+  public String isolationLevel() {
+    return String.valueOf(kafkaOverrides.getOrDefault("isolation.level", DEFAULT_ISOLATION_LEVEL));
+  }
+
   /** Checks that nothing is missing; the builder has validated the values themselves. */
   public WorkerSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");

@@ -14,10 +14,14 @@ import org.junit.jupiter.api.Test;
 class ClientConfigsTest {
 
   private static ClientConfigs configs(Map<String, Object> overrides) {
+    return new ClientConfigs(settings(overrides));
+  }
+
+  private static WorkerSettings settings(Map<String, Object> overrides) {
     Activity noop = ctx -> null;
-    return new ClientConfigs(new WorkerSettings("h:1", "mock://c", new Topics("p"),
+    return new WorkerSettings("h:1", "mock://c", new Topics("p"),
         Map.of("Noop", noop), 8, 3, ConsumptionMode.SHARE_GROUP, "g", "w", DataConverter.defaultConverter(),
-        overrides, Duration.ofSeconds(1)));
+        overrides, Duration.ofSeconds(1));
   }
 
   @Test
@@ -48,5 +52,17 @@ class ClientConfigsTest {
     assertThat(configs.groupConsumer()).containsEntry("isolation.level", "read_uncommitted")
         .containsEntry("enable.auto.commit", false).containsEntry("auto.offset.reset", "earliest");
     assertThat(configs.admin()).containsEntry("security.protocol", "SSL").doesNotContainKey("linger.ms");
+  }
+
+  @Test
+  void tasksAreReadSpeculativelyUnlessTheIsolationLevelIsOverridden() {
+    // given no override, then both kinds of consumer read tasks before their transaction commits
+    assertThat(configs(Map.of()).groupConsumer()).containsEntry("isolation.level", "read_uncommitted");
+    assertThat(settings(Map.of()).isolationLevel()).isEqualTo("read_uncommitted");
+
+    // given speculative dispatch turned off, then both read committed tasks only
+    Map<String, Object> off = Map.of("isolation.level", "read_committed");
+    assertThat(configs(off).groupConsumer()).containsEntry("isolation.level", "read_committed");
+    assertThat(settings(off).isolationLevel()).isEqualTo("read_committed");
   }
 }

@@ -23,6 +23,7 @@ import io.gregor.schemas.avro.WorkflowTerminated;
 import io.gregor.schemas.payload.DataConverter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,9 +31,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one step of an instance: load its execution (cache, else replay), record the input event,
- * run the code, record one event per command and apply the command's effect, then save the
- * metadata and publish status changes. All of it lands in the current stream transaction, so a
- * step is either wholly recorded and emitted or not at all.
+ * run the code, record one event per command and apply the command's effect, then write the
+ * step's events as one history record, save the metadata if it changed and publish status
+ * changes. All of it lands in the current stream transaction, so a step is either wholly
+ * recorded and emitted or not at all.
+ *
+ * <p>The metadata store is written only when something replay cannot give back changes (status,
+ * custom status, failure): the history's length comes from the history store's newest key and
+ * the instance's time from its execution, so an ordinary step writes two records (its history
+ * record and its task), not four.
  */
 final class InstanceStepper {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStepper.class);
@@ -60,8 +67,13 @@ final class InstanceStepper {
         this.carrier = carrier;
     }
 
+    /** @return the instance's metadata with its current history length, or null if there is none */
     InstanceMetadata find(String instanceId) {
-        return instances.get(instanceId);
+        InstanceMetadata meta = instances.get(instanceId);
+        if (meta != null) {
+            meta.setHistoryLength(history.length(instanceId));
+        }
+        return meta;
     }
 
     /** Creates the instance and runs its code up to its first await. */
@@ -71,15 +83,16 @@ final class InstanceStepper {
         InstanceMetadata meta = new InstanceMetadata(id, name, RuntimeStatus.PENDING, null, null, null, null, Instant.ofEpochMilli(now),
                 Instant.ofEpochMilli(now), 0);
         HistoryEvent started = new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(name, start.getInput()));
+        Step step = new Step(meta);
         Optional<Workflow> workflow = registry.create(name);
         if (workflow.isEmpty()) {
-            record(meta, started);
-            record(meta, new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowFailed(FailureMapping.of("io.gregor.WorkflowNotRegistered", registry.notRegistered(name)))));
-            save(meta, RuntimeStatus.PENDING, false, now);
+            step.record(started);
+            step.record(new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowFailed(FailureMapping.of("io.gregor.WorkflowNotRegistered", registry.notRegistered(name)))));
+            step.save(false, now);
             LOG.warn("Instance {} failed at start: {}", id, registry.notRegistered(name));
             return;
         }
-        run(meta, newExecution(meta, workflow.get()), started, RuntimeStatus.PENDING);
+        run(step, newExecution(meta, workflow.get()), started);
     }
 
     /**
@@ -88,41 +101,41 @@ final class InstanceStepper {
      * @return false if the event completes nothing (a duplicate or late result), so it was not recorded
      */
     boolean step(InstanceMetadata meta, Object body, long now) {
-        HistoryEvent input = new HistoryEvent(monotonic(now, meta), body);
-        RuntimeStatus before = meta.getStatus();
+        Step step = new Step(meta);
         WorkflowExecution execution;
         try {
             execution = load(meta);
         } catch (RuntimeException e) {
             // Keep the input: once fixed code is deployed, the next replay consumes it.
-            record(meta, input);
-            stall(meta, e, before);
+            step.record(new HistoryEvent(monotonic(now, meta, null), body));
+            stall(step, e);
             return true;
         }
         if (!execution.accepts(body)) {
             return false;
         }
-        run(meta, execution, input, before);
+        run(step, execution, new HistoryEvent(monotonic(now, meta, execution), body));
         return true;
     }
 
     void terminate(InstanceMetadata meta, TerminateWorkflow request, long now) {
-        RuntimeStatus before = meta.getStatus();
+        Step step = new Step(meta);
         cache.evict(meta.getInstanceId());
-        record(meta, new HistoryEvent(monotonic(now, meta), new WorkflowTerminated(request.getReason(), request.getOutput())));
-        save(meta, before, false, meta.getUpdatedAt().toEpochMilli());
+        step.record(new HistoryEvent(monotonic(now, meta, null), new WorkflowTerminated(request.getReason(), request.getOutput())));
+        step.save(false, meta.getUpdatedAt().toEpochMilli());
     }
 
-    private void run(InstanceMetadata meta, WorkflowExecution execution, HistoryEvent input, RuntimeStatus before) {
+    private void run(Step step, WorkflowExecution execution, HistoryEvent input) {
+        InstanceMetadata meta = step.meta;
         long now = input.getTimestamp().toEpochMilli();
-        record(meta, input);
+        step.record(input);
         List<Command> commands;
         try {
             commands = execution.apply(List.of(input));
         } catch (RuntimeException e) {
             cache.evict(meta.getInstanceId());
             execution.destroy();
-            stall(meta, e, before);
+            stall(step, e);
             return;
         }
         if (meta.getStatus() == RuntimeStatus.STALLED) {
@@ -131,7 +144,7 @@ final class InstanceStepper {
             LOG.info("Instance {} recovered from its stall and runs again", meta.getInstanceId());
         }
         for (Command command : commands) {
-            record(meta, new HistoryEvent(input.getTimestamp(), command.toEvent()));
+            step.record(new HistoryEvent(input.getTimestamp(), command.toEvent()));
             applyEffect(meta, command, now);
         }
         boolean customChanged = execution.customStatusChanged();
@@ -144,7 +157,7 @@ final class InstanceStepper {
         } else {
             cache.put(meta.getInstanceId(), execution);
         }
-        save(meta, before, customChanged, now);
+        step.save(customChanged, now);
     }
 
     private void applyEffect(InstanceMetadata meta, Command command, long now) {
@@ -170,7 +183,7 @@ final class InstanceStepper {
                 .orElseThrow(() -> new IllegalStateException(registry.notRegistered(meta.getWorkflowName())));
         WorkflowExecution execution = newExecution(meta, workflow);
         try {
-            execution.replay(history.load(meta.getInstanceId(), meta.getHistoryLength()));
+            execution.replay(history.load(meta.getInstanceId()));
         } catch (RuntimeException e) {
             execution.destroy();
             throw e;
@@ -182,17 +195,21 @@ final class InstanceStepper {
         return new WorkflowExecution(meta.getInstanceId(), meta.getWorkflowName(), workflow, converter, yieldTimeout, carrier);
     }
 
-    /** Instance time never goes backwards, even if the clocks of two orchestrators disagree. */
-    private static Instant monotonic(long now, InstanceMetadata meta) {
-        return Instant.ofEpochMilli(Math.max(now, meta.getUpdatedAt().toEpochMilli()));
+    /**
+     * Instance time never goes backwards, even if the clocks of the processes writing its inputs
+     * disagree. The stored metadata's time is that of its last status change; the execution, when
+     * there is one, knows the time of the last event.
+     */
+    private static Instant monotonic(long now, InstanceMetadata meta, WorkflowExecution execution) {
+        long last = meta.getUpdatedAt().toEpochMilli();
+        if (execution != null) {
+            last = Math.max(last, execution.getCurrentInstant().toEpochMilli());
+        }
+        return Instant.ofEpochMilli(Math.max(now, last));
     }
 
-    private void record(InstanceMetadata meta, HistoryEvent event) {
-        history.append(meta.getInstanceId(), meta.getHistoryLength(), event);
-        InstanceApplier.apply(meta, event);
-    }
-
-    private void stall(InstanceMetadata meta, RuntimeException cause, RuntimeStatus before) {
+    private void stall(Step step, RuntimeException cause) {
+        InstanceMetadata meta = step.meta;
         if (cause instanceof NonDeterministicWorkflowException) {
             LOG.warn("Instance {} ({}) is stalled: {}", meta.getInstanceId(), meta.getWorkflowName(), cause.getMessage());
         } else {
@@ -200,16 +217,43 @@ final class InstanceStepper {
         }
         meta.setStatus(RuntimeStatus.STALLED);
         meta.setFailure(Failures.of(cause));
-        save(meta, before, true, meta.getUpdatedAt().toEpochMilli());
+        step.save(true, meta.getUpdatedAt().toEpochMilli());
     }
 
-    private void save(InstanceMetadata meta, RuntimeStatus before, boolean forceStatus, long now) {
-        instances.put(meta);
-        if (forceStatus || before != meta.getStatus()) {
-            outputs.status(meta, now);
+    /** What one step recorded, written together when it ends. */
+    private final class Step {
+        private final InstanceMetadata meta;
+        private final RuntimeStatus before;
+        private final int firstSequence;
+        private final List<HistoryEvent> events = new ArrayList<>();
+
+        Step(InstanceMetadata meta) {
+            this.meta = meta;
+            this.before = meta.getStatus();
+            this.firstSequence = meta.getHistoryLength();
         }
-        if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
-            outputs.completion(meta, now);
+
+        void record(HistoryEvent event) {
+            events.add(event);
+            InstanceApplier.apply(meta, event);
+        }
+
+        /**
+         * @param changed true if the step changed metadata besides the status (custom status,
+         *                stall failure): it is saved and published even if the status did not change
+         */
+        void save(boolean changed, long now) {
+            history.append(meta.getInstanceId(), firstSequence, events);
+            boolean statusChanged = before != meta.getStatus();
+            if (changed || statusChanged || firstSequence == 0) {
+                instances.put(meta);
+            }
+            if (changed || statusChanged) {
+                outputs.status(meta, now);
+            }
+            if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
+                outputs.completion(meta, now);
+            }
         }
     }
 }

@@ -43,8 +43,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Under exactly_once_v2 the store changelogs, the emitted tasks, statuses, completions and
  *       timer firings and the consumed offsets commit in one transaction: a crash between any two
  *       of them replays the whole step, never half of it.</li>
- *   <li>History is not cached (each event is written once, under its own key); instances and
- *       timers are, because they are rewritten many times between two commits.</li>
+ *   <li>History is not cached: each step's events are written once, as one record under a key
+ *       of their own. Instances and timers are cached, because they may be rewritten several
+ *       times between two commits. Instances are written only when their status or custom
+ *       status changes, so an ordinary step adds two records to its transaction: its history
+ *       record and its activity task.</li>
  * </ul>
  */
 public final class OrchestratorTopology {

@@ -5,7 +5,7 @@ import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.DurableTimer;
-import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
@@ -65,7 +65,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         cache = new ExecutionCache(settings.executionCacheSize());
         InstanceStepper stepper = new InstanceStepper(
                 new InstanceRepository(context.getStateStore(InstanceRepository.STORE), new AvroSerde<>(schemaRegistry, InstanceMetadata.class)),
-                new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryEvent.class)),
+                new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryBatch.class)),
                 timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier());
         starts = new StartHandler(stepper);
         events = new EventHandler(stepper);

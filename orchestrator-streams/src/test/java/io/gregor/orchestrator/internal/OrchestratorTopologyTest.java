@@ -8,12 +8,14 @@ import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
+import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.FailureDetails;
+import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.StartWorkflow;
@@ -35,14 +37,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -149,17 +149,7 @@ class OrchestratorTopologyTest {
 
     private List<HistoryEvent> history(String instanceId) {
         KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(HistoryRepository.STORE);
-        AvroSerde<HistoryEvent> serde = serde(HistoryEvent.class);
-        List<HistoryEvent> events = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                if (new String(kv.key.get(), StandardCharsets.UTF_8).contains(instanceId)) {
-                    events.add(serde.deserialize(HistoryRepository.STORE, kv.value));
-                }
-            }
-        }
-        return events;
+        return new HistoryRepository(store, serde(HistoryBatch.class)).load(instanceId);
     }
 
     @Test
@@ -197,6 +187,32 @@ class OrchestratorTopologyTest {
         driver.advanceWallClockTime(Duration.ofMinutes(1));
 
         assertThat(outputOf(completions.readValue())).isEqualTo("timed out");
+    }
+
+    @Test
+    void aStepWritesOneHistoryRecordAndTheInstanceRecordOnlyWhenItsStatusChanges() {
+        // given
+        startDriver(100);
+        TestOutputTopic<byte[], byte[]> historyChangelog = driver.createOutputTopic("ttd-" + HistoryRepository.STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> instancesChangelog = driver.createOutputTopic("ttd-" + InstanceRepository.STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+        // when the start runs (WorkflowStarted, TaskScheduled) and the first result completes A and schedules B
+        start("steps-1", "Chain", "x");
+        assertThat(historyChangelog.readValuesToList()).as("history records of the start").hasSize(1);
+        assertThat(instancesChangelog.readValuesToList()).as("instance records of the start").hasSize(1);
+        succeed(tasks.readValue(), "a");
+
+        // then the step is one history record of two events, and the instance is not rewritten
+        assertThat(historyChangelog.readValuesToList()).as("history records of the step").hasSize(1);
+        assertThat(instancesChangelog.readValuesToList()).as("instance records of the step").isEmpty();
+        assertThat(history("steps-1")).hasSize(4);
+
+        // and the completing step writes the instance again, with the history's length
+        succeed(tasks.readValue(), "b");
+        assertThat(instancesChangelog.readValuesToList()).as("instance records of the last step").hasSize(1);
+        assertThat(statuses.readValuesToList()).last().satisfies(s -> assertThat(s.getHistoryLength()).isEqualTo(6));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.gregor.orchestrator.internal.store;
 
+import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.serde.AvroSerde;
 import java.util.ArrayList;
@@ -9,43 +10,76 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Instance histories, one entry per event keyed by (instance id, sequence number) in store
- * {@value #STORE}. Appending writes one small record, never the whole history, so a step costs
- * the same at event 10 and at event 20,000.
+ * Instance histories in store {@value #STORE}: the events of one step are one record, keyed by
+ * (instance id, sequence number of the step's last event). A step therefore adds one changelog
+ * record, however many events it recorded, and never rewrites an older one, so it costs the
+ * same at event 10 and at event 20,000. The key of an instance's newest record says how long its
+ * history is without reading any value.
  */
 public final class HistoryRepository {
     /** The store's name; its changelog is the durable history of every instance. */
     public static final String STORE = "gregor-history";
+    /**
+     * The most events in one record: a step that schedules a 100,000-task fan-out must not
+     * produce a record over the broker's message size limit.
+     */
+    static final int MAX_EVENTS_PER_RECORD = 500;
 
     private final KeyValueStore<Bytes, byte[]> store;
-    private final AvroSerde<HistoryEvent> serde;
+    private final AvroSerde<HistoryBatch> serde;
 
     /** @param store the underlying store @param serde value serde */
-    public HistoryRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<HistoryEvent> serde) {
+    public HistoryRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<HistoryBatch> serde) {
         this.store = store;
         this.serde = serde;
     }
 
-    /** @param instanceId the instance @param sequence the event's position @param event the event */
-    public void append(String instanceId, int sequence, HistoryEvent event) {
-        store.put(StoreKeys.history(instanceId, sequence), serde.serialize(STORE, event));
+    /**
+     * Records the events of one step.
+     *
+     * @param instanceId    the instance
+     * @param firstSequence the sequence number of the first event, i.e. the history's length before the step
+     * @param events        the step's events, in order (nothing is written for none)
+     */
+    public void append(String instanceId, int firstSequence, List<HistoryEvent> events) {
+        for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_RECORD) {
+            List<HistoryEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_RECORD));
+            int last = firstSequence + from + chunk.size() - 1;
+            store.put(StoreKeys.history(instanceId, last), serde.serialize(STORE, new HistoryBatch(new ArrayList<>(chunk))));
+        }
     }
 
     /**
      * @param instanceId the instance
-     * @param length     how many events it has
-     * @return its events in sequence order
+     * @return how many events its history holds (0 for none), from the key of its newest record
      */
-    public List<HistoryEvent> load(String instanceId, int length) {
-        List<HistoryEvent> events = new ArrayList<>(length);
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(StoreKeys.history(instanceId, 0), StoreKeys.history(instanceId, Integer.MAX_VALUE))) {
-            while (it.hasNext()) {
-                events.add(serde.deserialize(STORE, it.next().value));
-            }
+    public int length(String instanceId) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(StoreKeys.history(instanceId, 0),
+                StoreKeys.history(instanceId, Integer.MAX_VALUE))) {
+            return it.hasNext() ? StoreKeys.historySequence(it.peekNextKey()) + 1 : 0;
         }
-        if (events.size() != length) {
-            throw new IllegalStateException("Expected " + length + " history events for instance " + instanceId + ", but found "
-                    + events.size());
+    }
+
+    /**
+     * @param instanceId the instance
+     * @return its events in sequence order, checked to be gap-free
+     * @throws IllegalStateException if a record does not continue where the previous one ended
+     */
+    public List<HistoryEvent> load(String instanceId) {
+        List<HistoryEvent> events = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(StoreKeys.history(instanceId, 0),
+                StoreKeys.history(instanceId, Integer.MAX_VALUE))) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                List<HistoryEvent> batch = serde.deserialize(STORE, entry.value).getEvents();
+                int last = StoreKeys.historySequence(entry.key);
+                if (last != events.size() + batch.size() - 1) {
+                    throw new IllegalStateException("Expected the history record of instance " + instanceId + " after sequence "
+                            + (events.size() - 1) + " to end at sequence " + (events.size() + batch.size() - 1) + " (" + batch.size()
+                            + " events), but its key says " + last);
+                }
+                events.addAll(batch);
+            }
         }
         return events;
     }

@@ -22,6 +22,12 @@ final class StoreKeys {
         return Bytes.wrap(ByteBuffer.allocate(2 + id.length + 4).putShort((short) id.length).put(id).putInt(sequence).array());
     }
 
+    /** @return the sequence number a {@link #history} key ends with */
+    static int historySequence(Bytes key) {
+        byte[] bytes = key.get();
+        return ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
+    }
+
     static Bytes timer(long fireAt, String instanceId, int timerId) {
         byte[] id = instanceId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(8 + 2 + id.length + 4).putLong(fireAt).putShort((short) id.length).put(id)

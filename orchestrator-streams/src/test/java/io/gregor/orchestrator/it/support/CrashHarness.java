@@ -9,8 +9,6 @@ import io.gregor.schemas.Topics;
 import io.gregor.testkit.ChildJvm;
 import io.gregor.testkit.GregorInfrastructure;
 import io.gregor.testkit.Support;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -313,18 +311,18 @@ public final class CrashHarness implements AfterEachCallback, AutoCloseable {
     }
 
     /**
-     * Every committed write of one instance's history keys, duplicates included: KafkaReads'
-     * history view keeps the latest value per key, which would hide a key rewritten after a crash.
+     * Every committed write of one instance's history events, duplicates included: KafkaReads'
+     * history view keeps the latest value per key, which would hide an event written again after
+     * a crash. A record holding several events counts as a write of each.
      */
     public List<HistoryWrite> committedHistoryWrites(String applicationId, String instanceId) {
         List<HistoryWrite> writes = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : KafkaReads.readAll(infra.bootstrapServers(),
-                KafkaReads.historyChangelog(applicationId))) {
-            ByteBuffer key = ByteBuffer.wrap(record.key());
-            byte[] id = new byte[key.getShort()];
-            key.get(id);
-            if (new String(id, StandardCharsets.UTF_8).equals(instanceId)) {
-                writes.add(new HistoryWrite(key.getInt(), record.offset()));
+        for (KafkaReads.HistoryRecord record : KafkaReads.historyRecords(infra.bootstrapServers(), infra.schemaRegistryUrl(),
+                applicationId)) {
+            if (record.instanceId().equals(instanceId) && record.events() != null) {
+                for (int sequence = record.firstSequence(); sequence <= record.lastSequence(); sequence++) {
+                    writes.add(new HistoryWrite(sequence, record.offset()));
+                }
             }
         }
         return writes;

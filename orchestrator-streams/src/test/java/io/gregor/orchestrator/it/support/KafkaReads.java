@@ -2,6 +2,7 @@ package io.gregor.orchestrator.it.support;
 
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.EventRaised;
+import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
@@ -58,8 +59,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>The history changelog is read as Kafka Streams writes it: topic
  * {@code <applicationId>-gregor-history-changelog}, key {@code [short length][UTF-8 instance
- * id][int sequence]} big-endian, value a Confluent wire-format Avro {@link HistoryEvent} (null for
- * a purged event). The latest value per key wins, as after compaction.
+ * id][int sequence of the record's last event]} big-endian, value a Confluent wire-format Avro
+ * {@link HistoryBatch}, the events of one step (null for a purged record). The latest value per
+ * key wins, as after compaction.
  */
 public final class KafkaReads {
 
@@ -273,6 +275,46 @@ public final class KafkaReads {
     }
 
     /**
+     * One committed record of the history changelog.
+     *
+     * @param instanceId   the instance
+     * @param lastSequence the sequence number of its last event (from the key)
+     * @param events       its events, or null for a tombstone
+     * @param offset       where in the changelog
+     */
+    public record HistoryRecord(String instanceId, int lastSequence, List<HistoryEvent> events, long offset) {
+        /** @return the sequence number of its first event */
+        public int firstSequence() {
+            return lastSequence - events.size() + 1;
+        }
+    }
+
+    /**
+     * Every committed record of the history changelog, in offset order per partition, rewrites
+     * and tombstones included.
+     *
+     * @param bootstrapServers  the cluster
+     * @param schemaRegistryUrl the registry
+     * @param applicationId     the orchestrator's application id
+     * @return the records
+     */
+    public static List<HistoryRecord> historyRecords(String bootstrapServers, String schemaRegistryUrl, String applicationId) {
+        List<HistoryRecord> records = new ArrayList<>();
+        String topic = historyChangelog(applicationId);
+        try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(schemaRegistryUrl)) {
+            AvroSerde<HistoryBatch> serde = new AvroSerde<>(registry, HistoryBatch.class);
+            for (ConsumerRecord<byte[], byte[]> record : readAll(bootstrapServers, topic)) {
+                ByteBuffer key = ByteBuffer.wrap(record.key());
+                byte[] id = new byte[key.getShort()];
+                key.get(id);
+                List<HistoryEvent> events = record.value() == null ? null : serde.deserialize(topic, record.value()).getEvents();
+                records.add(new HistoryRecord(new String(id, StandardCharsets.UTF_8), key.getInt(), events, record.offset()));
+            }
+        }
+        return records;
+    }
+
+    /**
      * Every instance's history in the changelog (latest value per key, tombstones removed).
      *
      * @param bootstrapServers  the cluster
@@ -282,25 +324,21 @@ public final class KafkaReads {
      */
     public static Map<String, NavigableMap<Integer, HistoryEvent>> histories(String bootstrapServers, String schemaRegistryUrl,
                                                                              String applicationId) {
-        Map<String, NavigableMap<Integer, HistoryEvent>> histories = new HashMap<>();
-        String topic = historyChangelog(applicationId);
-        try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(schemaRegistryUrl)) {
-            AvroSerde<HistoryEvent> serde = new AvroSerde<>(registry, HistoryEvent.class);
-            for (ConsumerRecord<byte[], byte[]> record : readAll(bootstrapServers, topic)) {
-                ByteBuffer key = ByteBuffer.wrap(record.key());
-                byte[] id = new byte[key.getShort()];
-                key.get(id);
-                int sequence = key.getInt();
-                NavigableMap<Integer, HistoryEvent> history = histories.computeIfAbsent(new String(id, StandardCharsets.UTF_8),
-                        k -> new TreeMap<>());
-                if (record.value() == null) {
-                    history.remove(sequence);
-                } else {
-                    history.put(sequence, serde.deserialize(topic, record.value()));
-                }
+        Map<String, NavigableMap<Integer, HistoryRecord>> latest = new HashMap<>();
+        for (HistoryRecord record : historyRecords(bootstrapServers, schemaRegistryUrl, applicationId)) {
+            NavigableMap<Integer, HistoryRecord> byKey = latest.computeIfAbsent(record.instanceId(), k -> new TreeMap<>());
+            if (record.events() == null) {
+                byKey.remove(record.lastSequence());
+            } else {
+                byKey.put(record.lastSequence(), record);
             }
         }
-        histories.values().removeIf(Map::isEmpty);
+        Map<String, NavigableMap<Integer, HistoryEvent>> histories = new HashMap<>();
+        latest.forEach((id, byKey) -> byKey.values().forEach(record -> {
+            for (int i = 0; i < record.events().size(); i++) {
+                histories.computeIfAbsent(id, k -> new TreeMap<>()).put(record.firstSequence() + i, record.events().get(i));
+            }
+        }));
         return histories;
     }
 
