@@ -270,7 +270,7 @@ public final class GregorOrchestrator implements AutoCloseable {
          * Whether workflow code runs on the stream thread that processes its instance's step
          * (default true) rather than on the JDK's virtual-thread carrier pool. It saves two thread
          * hand-overs per step: with 64 seq10 instances in flight on 2 cores, 86.6 instead of 61.0
-         * workflows/s (README, "Performance"). It takes effect only on Java 24 or newer started with
+         * workflows/s (load-tests/results/README.md). It takes effect only on Java 24 or newer started with
          * {@code --add-opens=java.base/java.lang=ALL-UNNAMED}; elsewhere the pool is used and
          * {@link #start} logs why.
          *
@@ -371,7 +371,7 @@ public final class GregorOrchestrator implements AutoCloseable {
             // Right after a commit, the next transaction's first requests often meet the previous one's markers still being
             // written and are refused with CONCURRENT_TRANSACTIONS; at the default 100 ms backoff a stream thread then sat in
             // sendOffsetsToTransaction for ~100 ms a time. Retrying after 5 ms (growing to 1 s) gave seq10 at 64 in flight
-            // 98 instead of 73 workflows/s (3 runs each, README "Performance").
+            // 98 instead of 73 workflows/s (3 runs each, load-tests/results/README.md).
             p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
             if (stateDir != null) {
                 p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);

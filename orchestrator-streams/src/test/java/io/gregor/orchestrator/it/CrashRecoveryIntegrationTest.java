@@ -52,6 +52,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,11 +210,13 @@ class CrashRecoveryIntegrationTest {
 
     // ------------------------------------------------------------------ worker crash
 
-    @Test
-    void fanOutCompletesWithEachResultRecordedOnceAfterWorkerIsKilledMidBatch() throws Exception {
+    @ParameterizedTest(name = "worker in {0} mode")
+    @ValueSource(strings = {"group", "share"})
+    void fanOutCompletesWithEachResultRecordedOnceAfterWorkerIsKilledMidBatch(String workerMode) throws Exception {
         // given an in-process orchestrator, a worker in a child JVM running 4 activities of 100 ms at a time,
-        // and a share group that redelivers a dead worker's tasks after 3 s instead of 30 s
-        Topics topics = harness.newTopics("worker-kill");
+        // and a share group that redelivers a dead worker's tasks after 3 s instead of 30 s (or a
+        // consumer group whose members time out after 6 s instead of 45 s)
+        Topics topics = harness.newTopics("worker-kill-" + workerMode);
         String applicationId = topics.prefix() + "-orchestrator";
         ChildApps.Config config = harness.baseConfig(topics).with("applicationId", applicationId);
         GregorOrchestrator orchestrator = ChildApps.orchestrator(config)
@@ -221,12 +225,15 @@ class CrashRecoveryIntegrationTest {
         harness.push(orchestrator);
         orchestrator.start();
         orchestrator.awaitRunning(READY_TIMEOUT);
-        String shareGroup = topics.prefix() + "-activity-workers";
-        ShareGroups.configure(harness.admin(), shareGroup, Map.of(
-                ShareGroups.AUTO_OFFSET_RESET, "earliest",
-                ShareGroups.RECORD_LOCK_DURATION_MS, SHARE_LOCK_MS,
-                "share.session.timeout.ms", SHARE_SESSION_MS), Duration.ofSeconds(30));
-        ChildApps.Config workerConfig = harness.baseConfig(topics).with("maxConcurrency", "4").with("activityDelayMs", "100");
+        String workerGroup = topics.prefix() + "-activity-workers";
+        if (workerMode.equals("share")) {
+            ShareGroups.configure(harness.admin(), workerGroup, Map.of(
+                    ShareGroups.AUTO_OFFSET_RESET, "earliest",
+                    ShareGroups.RECORD_LOCK_DURATION_MS, SHARE_LOCK_MS,
+                    "share.session.timeout.ms", SHARE_SESSION_MS), Duration.ofSeconds(30));
+        }
+        ChildApps.Config workerConfig = harness.baseConfig(topics).with("maxConcurrency", "4").with("activityDelayMs", "100")
+                .with("workerMode", workerMode).with("sessionTimeoutMs", "6000");
         ChildJvm firstWorker = harness.startWorkerChild(workerConfig, 1);
         WorkflowClient client = harness.newClient(topics);
 
@@ -253,7 +260,11 @@ class CrashRecoveryIntegrationTest {
 
         // then: once every task record is acknowledged (a redelivered duplicate may still run after
         // completion) and every result was processed, count what ran and check what was recorded
-        harness.awaitShareGroupDrained(shareGroup, topics.activityTasks());
+        if (workerMode.equals("share")) {
+            harness.awaitShareGroupDrained(workerGroup, topics.activityTasks());
+        } else {
+            harness.awaitWorkersConsumedTasks(workerGroup, topics.activityTasks());
+        }
         secondWorker.kill();
         harness.awaitOrchestratorConsumedAllInputs(applicationId, topics);
 

@@ -6,6 +6,7 @@ import io.gregor.client.workflow.WorkflowContext;
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.worker.ActivityContext;
 import io.gregor.worker.ActivityWorker;
+import io.gregor.worker.ConsumptionMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Both apps take {@code key=value} program arguments (falling back to system properties
  * {@code gregor.child.<key>}): {@code bootstrap}, {@code registry}, {@code prefix}, and for the
  * orchestrator {@code applicationId}, {@code stateDir}, {@code speculativeDispatch} and
- * {@code commitIntervalMs}, for the worker {@code maxConcurrency}
- * and {@code activityDelayMs}. Each prints a line containing {@link #READY} once it is up and then
+ * {@code commitIntervalMs}, for the worker {@code maxConcurrency}, {@code activityDelayMs},
+ * {@code workerMode} ({@code share} or {@code group}) and {@code sessionTimeoutMs} (consumer-group
+ * mode). Settings left out take the builders' defaults. Each prints a line containing {@link #READY} once it is up and then
  * blocks until it is killed: the tests end them with SIGKILL, which is the point.
  *
  * <p>The child's logging comes from {@code log4j2-test.xml} on the test class path, which keeps
@@ -127,7 +129,7 @@ public final class ChildApps {
                 .registerWorkflow(COUNT_TO, CountToWorkflow::new)
                 .registerWorkflow(FAN_OUT, FanOutWorkflow::new)
                 .registerWorkflow(RACE, RaceWorkflow::new)
-                .speculativeDispatch(Boolean.parseBoolean(config.getOrDefault("speculativeDispatch", "false")))
+                .speculativeDispatch(Boolean.parseBoolean(config.getOrDefault("speculativeDispatch", "true")))
                 .streamsProperty("session.timeout.ms", ORCHESTRATOR_SESSION_TIMEOUT_MS)
                 .streamsProperty("heartbeat.interval.ms", ORCHESTRATOR_HEARTBEAT_INTERVAL_MS);
         String commitInterval = config.get("commitIntervalMs");
@@ -175,15 +177,23 @@ public final class ChildApps {
         public static void main(String[] args) throws InterruptedException {
             Config config = Config.parse(args);
             long delayMs = Long.parseLong(config.getOrDefault("activityDelayMs", "0"));
-            ActivityWorker worker = ActivityWorker.builder()
+            ActivityWorker.Builder builder = ActivityWorker.builder()
                     .bootstrapServers(config.bootstrap())
                     .schemaRegistryUrl(config.registry())
                     .topicPrefix(config.prefix())
                     .workerId("child-worker-" + ProcessHandle.current().pid())
                     .maxConcurrency(Integer.parseInt(config.getOrDefault("maxConcurrency", "4")))
                     .registerActivity(INCREMENT, ctx -> traced(ctx, 0))
-                    .registerActivity(SLOW_INCREMENT, ctx -> traced(ctx, delayMs))
-                    .build();
+                    .registerActivity(SLOW_INCREMENT, ctx -> traced(ctx, delayMs));
+            String mode = config.getOrDefault("workerMode", "");
+            if (!mode.isEmpty()) {
+                builder.mode(mode.equals("share") ? ConsumptionMode.SHARE_GROUP : ConsumptionMode.CONSUMER_GROUP);
+            }
+            String sessionTimeout = config.getOrDefault("sessionTimeoutMs", "");
+            if (!sessionTimeout.isEmpty()) {
+                builder.kafkaProperty("session.timeout.ms", Integer.parseInt(sessionTimeout));
+            }
+            ActivityWorker worker = builder.build();
             worker.start();
             System.out.println(READY + " worker pid " + ProcessHandle.current().pid());
             blockUntilKilled();

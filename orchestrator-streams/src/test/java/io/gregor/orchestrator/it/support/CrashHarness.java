@@ -222,22 +222,38 @@ public final class CrashHarness implements AfterEachCallback, AutoCloseable {
      * late duplicate results included, was processed and its effects committed.
      */
     public void awaitOrchestratorConsumedAllInputs(String applicationId, Topics topics) throws Exception {
-        List<TopicPartition> inputs = partitionsOf(topics.orchestratorInputs());
-        Map<TopicPartition, Long> end = endOffsets(inputs);
+        // Kafka Streams commits its consumer's position, which is past the last commit marker.
+        awaitCommitted(applicationId, endOffsets(partitionsOf(topics.orchestratorInputs())));
+    }
+
+    /**
+     * Waits until a worker's consumer group has committed every committed task record. Unlike
+     * Kafka Streams, the worker commits the offset after the last task it finished, so the
+     * partition's trailing commit marker stays behind it: the target is the last task's offset + 1.
+     */
+    public void awaitWorkersConsumedTasks(String groupId, String taskTopic) throws Exception {
+        Map<TopicPartition, Long> target = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> task : KafkaReads.readAll(infra.bootstrapServers(), taskTopic)) {
+            target.merge(new TopicPartition(task.topic(), task.partition()), task.offset() + 1, Math::max);
+        }
+        awaitCommitted(groupId, target);
+    }
+
+    private void awaitCommitted(String groupId, Map<TopicPartition, Long> end) throws Exception {
         Map<TopicPartition, Long> behind = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         awaitCondition(DRAIN_TIMEOUT, () -> {
-            Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(applicationId,
+            Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId,
                     new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata());
             behind.clear();
-            for (TopicPartition tp : inputs) {
+            end.forEach((tp, target) -> {
                 OffsetAndMetadata offset = committed.get(tp);
                 long position = offset == null ? 0 : offset.offset();
-                if (position < end.get(tp)) {
-                    behind.put(tp, end.get(tp) - position);
+                if (position < target) {
+                    behind.put(tp, target - position);
                 }
-            }
+            });
             return behind.isEmpty();
-        }, () -> "orchestrator " + applicationId + " to consume its inputs up to " + end + "; records left: " + behind);
+        }, () -> "group " + groupId + " to commit offsets up to " + end + "; records left: " + behind);
     }
 
     /** Waits until the share group has acknowledged (or archived) every task record. */
