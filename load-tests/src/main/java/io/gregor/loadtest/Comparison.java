@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The peer comparison of issue 3: the same driver runs the same cases against two engines on the
- * same broker, alternating (round 1: case A on engine 1, case A on engine 2, case B on engine 1,
- * ...; then round 2), and writes {@code comparison.json} and {@code comparison.md} with the
- * ratios the issue sets targets for. Alternating case by case, rather than running one engine's
- * whole suite and then the other's, spreads any drift of the machine (other load, the broker's
- * growing logs, a GC-heavy moment) over both engines.
+ * The peer comparison of issues 3 and 11: the same driver runs the same cases against two engines on
+ * the same broker, alternating (round 1: case A on engine 1, case A on engine 2, case B on engine 1,
+ * ...; then round 2), plus once per round the raw Kafka probe ({@link RawTwoHopProbe}), and writes
+ * {@code comparison.json} and {@code comparison.md} with the ratios the issue sets targets for.
+ * Alternating case by case, rather than running one engine's whole suite and then the other's,
+ * spreads any drift of the machine (other load, the broker's growing logs, a GC-heavy moment) over
+ * both engines.
  *
  * <p>Every run is an ordinary {@link LoadDriver} run in this JVM, so they share one broker and
  * registry (embedded, or given with {@code --bootstrap}/{@code --registry}); each run's own
@@ -40,9 +41,13 @@ public final class Comparison {
                                                                     beyond the first, (seq10 - hello1) / 9)
                 seq10-c1           seq10, one in flight             (per-step p50 = p50 / 10)
                 fan100-c1          fan100, one in flight            (p50)
+                raw-two-hop        no engine, once per round: plain Kafka clients, produce -> consume -> produce ->
+                                   consume, one record in flight (the floor of a step: task to the worker, result back)
+              Targets, subject / baseline: seq10 and hello1 throughput >= 3 and >= 2, the step beyond the first <= 1,
+              fan100 p50 <= 0.2; and the subject's step beyond the first / the raw two-hop p50 <= 2.5.
               --rounds N               rounds of alternation (default 2); the table shows medians over rounds
               --concurrency N          callers of the saturation cases (default 16)
-              --scenario S             only the cases of scenario S
+              --scenario S             only the cases of scenario S (raw-two-hop: only the probe)
               --out DIR                default target/loadtest/compare-<timestamp>
               --warmup, --duration, --partitions, --worker-concurrency, --bootstrap, --registry,
               --instance-timeout, --drain-timeout, --worker-mode   apply to every run (see LoadDriver --help;
@@ -54,13 +59,21 @@ public final class Comparison {
             "--bootstrap", "--registry", "--instance-timeout", "--drain-timeout", "--worker-mode");
 
     /**
-     * One configuration measured on every engine.
+     * One configuration measured on every engine, or, for the raw Kafka probe, once per round.
      *
      * @param id          its name in the table
      * @param scenario    what runs
      * @param concurrency closed-loop callers
      */
     public record Case(String id, Scenario scenario, int concurrency) {
+        /**
+         * @param engines the compared engines
+         * @return those the case runs on: all of them, or for the probe, which runs none, just
+         *         {@link ComparisonReport#RAW_KAFKA}
+         */
+        public List<String> runsOn(List<String> engines) {
+            return scenario == Scenario.RAW_TWO_HOP ? List.of(ComparisonReport.RAW_KAFKA) : engines;
+        }
     }
 
     private Comparison() {
@@ -120,7 +133,7 @@ public final class Comparison {
         List<RunEntry> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Case c : cases) {
-                for (String engine : engines) {
+                for (String engine : c.runsOn(engines)) {
                     runs.add(runOne(round, c, engine, passedOn, out));
                 }
             }
@@ -144,14 +157,16 @@ public final class Comparison {
                 new Case("seq10-saturation", Scenario.SEQ10, saturation),
                 new Case("hello1-c1", Scenario.HELLO1, 1),
                 new Case("seq10-c1", Scenario.SEQ10, 1),
-                new Case("fan100-c1", Scenario.FAN100, 1));
+                new Case("fan100-c1", Scenario.FAN100, 1),
+                // Last in the round: the engines' runs have warmed up the JVM's Kafka client code by then.
+                new Case(ComparisonReport.RAW_TWO_HOP, Scenario.RAW_TWO_HOP, 1));
         if (onlyScenario == null) {
             return all;
         }
         Scenario only = Scenario.of(onlyScenario);
         List<Case> chosen = all.stream().filter(c -> c.scenario() == only).toList();
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("Expected --scenario hello1, seq10 or fan100, but found " + onlyScenario);
+            throw new IllegalArgumentException("Expected --scenario hello1, seq10, fan100 or raw-two-hop, but found " + onlyScenario);
         }
         return chosen;
     }
@@ -159,8 +174,10 @@ public final class Comparison {
     private static RunEntry runOne(int round, Case c, String engine, List<String> passedOn, Path out) {
         Path dir = out.resolve("runs").resolve("r" + round + "-" + c.id() + "-" + engine);
         List<String> args = new ArrayList<>(passedOn);
-        args.addAll(List.of("--engine", engine, "--scenario", c.scenario().id(), "--mode", "closed",
-                "--concurrency", String.valueOf(c.concurrency()), "--out", dir.toString()));
+        args.addAll(List.of("--scenario", c.scenario().id(), "--out", dir.toString()));
+        if (c.scenario() != Scenario.RAW_TWO_HOP) {
+            args.addAll(List.of("--engine", engine, "--mode", "closed", "--concurrency", String.valueOf(c.concurrency())));
+        }
         LOG.info("=== Round {}: {} on {} ===", round, c.id(), engine);
         try {
             RunResult result = LoadDriver.run(DriverOptions.parse(args.toArray(String[]::new)));

@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,10 +20,10 @@ import java.util.Set;
  * @param mode              closed loop (fixed concurrency) or open loop (fixed start rate)
  * @param concurrency       instances in flight in closed loop; starts in flight for fixed-count scenarios
  * @param rate              starts per second in open loop
- * @param duration          how long a rate scenario measures, after the warm-up
- * @param warmup            how long a rate scenario runs before measuring
+ * @param duration          how long a rate scenario measures, after the warm-up (raw-two-hop: at most)
+ * @param warmup            how long a rate scenario (or raw-two-hop) runs before measuring
  * @param out               where result.json and report.html go
- * @param instances         how many instances a fixed-count scenario starts
+ * @param instances         how many instances a fixed-count scenario starts (raw-two-hop: round trips it measures)
  * @param steps             steps of the longhist and recover workflows
  * @param width             fan-out of the fan10k workflow
  * @param timer             the durable timer of the timers workflow
@@ -33,6 +34,7 @@ import java.util.Set;
  * @param partitions        partitions of the orchestrator's input topics, when it creates them
  * @param workerConcurrency activities the in-process worker runs at once
  * @param instanceTimeout   how long a closed-loop caller waits for one instance before counting it timed out
+ *                          (raw-two-hop: how long it waits for one round trip before it fails)
  * @param drainTimeout      how long the driver waits for instances in flight after it stopped starting
  * @param runId             unique per run; the prefix of every instance id
  * @param engine            the engine under load, by name (see {@link io.gregor.loadtest.engine.Engines})
@@ -63,21 +65,24 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
 
     /** The command-line help. */
     public static final String USAGE = """
-            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover [options]
+            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover|raw-two-hop [options]
                    LoadDriver --engine gregor,littlehorse [comparison options]   (see Comparison)
               --engine NAME            the engine under load: gregor (default) or a peer such as littlehorse
                                        (hello1, seq10 and fan100 only; needs the peer profile: run.sh builds it)
               --mode closed|open       closed: fixed concurrency (default); open: fixed start rate
               --concurrency N          closed loop: instances in flight (default 1); fixed-count scenarios: starts in flight (default 32)
               --rate R[/s]             open loop: starts per second (default 10)
-              --duration 60s           measured time of hello1/seq10/fan100, whole seconds (default 60s)
+              --duration 60s           measured time of hello1/seq10/fan100, whole seconds (default 60s); raw-two-hop:
+                                       the longest its measurement runs
               --warmup 30s             unmeasured time before it, whole seconds (default 30s); longhist runs instances
-                                       of 100 steps for it before the measured one (0s: none)
+                                       of 100 steps for it before the measured one (0s: none); raw-two-hop runs round
+                                       trips for it, and at least 200
               --warmup-concurrency N   instances in flight during the warm-up (closed loop: at least and by default
                                        --concurrency; the extra callers stop starting 2 s (at most a quarter of it)
                                        before it ends;
                                        longhist: default 1, the measured instance's own path)
-              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000)
+              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000);
+                                       raw-two-hop: measured round trips (default 10000)
               --steps N                sequential steps of longhist (default 20000) and recover (default 3)
               --width N                fan10k: parallel activities (default 10000)
               --timer 10s              timers: the durable timer of each instance (default 10s)
@@ -90,7 +95,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --worker-concurrency N   activities the in-process worker runs at once (default 64)
               --worker-mode share|group how the in-process worker reads tasks: a share group (default, as the
                                        builder's) or a consumer group
-              --instance-timeout 60s   closed loop: give up waiting for one instance after this
+              --instance-timeout 60s   closed loop: give up waiting for one instance after this (raw-two-hop: for one
+                                       round trip, and fail)
               --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer;
                                        recover: default 5m, counted from the restarted orchestrator's RUNNING)
               --speculative true|false the worker reads tasks before the orchestrator's transaction commits
@@ -108,12 +114,22 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             RUNNING and to the last completion, and counts lost instances (no completion record) and duplicated
             completions (raw read_committed records on the completions topic beyond one per instance); it exits 1
             if either is not zero or the drain timed out.
+
+            raw-two-hop: no engine. Plain Kafka clients (no Streams, no transactions) on the run's broker, on two fresh
+            one-partition topics under --prefix: the probe produces a record to the first (acks=all, idempotent,
+            linger.ms=1 like the orchestrator's producer), a relay thread consumes it and produces it to the second
+            (linger.ms=0 like the worker's), the probe consumes it there. One round trip in flight; its latency is
+            the floor of one Gregor step (task to the worker, result back). Takes --warmup, --duration, --instances,
+            --instance-timeout, --prefix, --out, --bootstrap, --registry.
             """;
 
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
             "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
             "--speculative", "--commit-interval", "--max-commit-delay", "--streams-properties", "--worker-mode",
+            "--warmup-concurrency");
+    /** What raw-two-hop runs is fixed: no engine to choose, one round trip in flight. */
+    private static final List<String> PROBE_CONTRADICTS = List.of("--engine", "--mode", "--concurrency", "--rate",
             "--warmup-concurrency");
 
     /**
@@ -138,6 +154,13 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             throw new IllegalArgumentException("Expected --scenario " + Scenario.ids() + ", but found none");
         }
         Scenario scenario = Scenario.of(given.get("--scenario"));
+        if (scenario == Scenario.RAW_TWO_HOP) {
+            List<String> contradicting = PROBE_CONTRADICTS.stream().filter(given::containsKey).toList();
+            if (!contradicting.isEmpty()) {
+                throw new IllegalArgumentException("Expected raw-two-hop without " + PROBE_CONTRADICTS
+                        + " (no engine, one round trip in flight), but found " + contradicting);
+            }
+        }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         if (noEngine && !given.containsKey("--prefix")) {
             throw new IllegalArgumentException("Expected --prefix with --no-engine (the topics of the engine that runs elsewhere), but found none");
@@ -154,7 +177,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         // The backlog of the outage drains after the restart, so recover gets a longer default.
         Duration drain = duration(given.getOrDefault("--drain-timeout", recover ? "5m" : "60s"));
         Mode mode = mode(given.getOrDefault("--mode", "closed"));
-        int concurrency = positive("--concurrency", given.getOrDefault("--concurrency", scenario.fixedCount() ? "32" : "1"));
+        boolean startsInParallel = scenario.fixedCount() && scenario != Scenario.RAW_TWO_HOP;
+        int concurrency = positive("--concurrency", given.getOrDefault("--concurrency", startsInParallel ? "32" : "1"));
         boolean warmsUp = scenario.warmsUpFirst() || !scenario.fixedCount() && mode == Mode.CLOSED;
         if (given.containsKey("--warmup-concurrency") && !warmsUp) {
             throw new IllegalArgumentException("Expected --warmup-concurrency only with longhist or in closed loop, but found it with "
@@ -200,6 +224,16 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
     public Map<String, Object> describe() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("scenario", scenario.id());
+        if (scenario == Scenario.RAW_TWO_HOP) {
+            p.put("engine", "none (plain Kafka clients)");
+            p.put("warmupSeconds", warmup.toMillis() / 1000.0);
+            p.put("roundTrips", instances);
+            p.put("maxDurationSeconds", duration.toMillis() / 1000.0);
+            p.put("roundTripTimeoutSeconds", instanceTimeout.toMillis() / 1000.0);
+            p.put("topicPrefix", prefix);
+            p.put("runId", runId);
+            return p;
+        }
         p.put("engine", engine);
         if (scenario.fixedCount()) {
             p.put("instances", instances);

@@ -84,7 +84,7 @@ public final class LoadDriver {
     }
 
     /**
-     * Runs a scenario and writes its files into {@code options.out()}.
+     * Runs a scenario (or the raw Kafka probe, which starts no engine) and writes its files into {@code options.out()}.
      *
      * @param options what to run
      * @return what was measured
@@ -104,7 +104,9 @@ public final class LoadDriver {
         infrastructure.put("schemaRegistryUrl", infra.schemaRegistryUrl());
         infrastructure.put("kafka", infra.embeddedKafka().map(k -> "embedded, Apache Kafka " + k.version()).orElse("external"));
         infrastructure.put("schemaRegistry", infra.embeddedSchemaRegistry().map(r -> "embedded, " + r).orElse("external"));
-        RunResult result = LoadRun.execute(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
+        RunResult result = options.scenario() == Scenario.RAW_TWO_HOP
+                ? RawTwoHopProbe.run(options, infra.bootstrapServers(), infrastructure)
+                : LoadRun.execute(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
         Path report = ResultFiles.write(result, options.out());
         LOG.info("Wrote {} and {}", options.out().resolve(ResultFiles.JSON).toAbsolutePath(), report.toAbsolutePath());
         return result;

@@ -62,7 +62,7 @@ public final class LoadRun {
             long end;
             boolean drained;
             CrashDrill drill = null;
-            try (Sampler sampler = new Sampler(options, recorder, tracker, t0)) {
+            try (Sampler sampler = new Sampler(options, recorder, tracker::inFlight, t0)) {
                 drive(options, starter, recorder, t0);
                 sampler.awaitMeasureClosed();
                 if (scenario == Scenario.RECOVER) {
@@ -79,7 +79,7 @@ public final class LoadRun {
             Recovery recovery = drill == null ? null
                     : drill.audit(options.runId() + "-", recorder, tracker.lastCompletionNanos(), t0, end, drained);
             return result(options, parameters, startedAt, infrastructure, LATENCY_METHOD + engine.completionSignal() + ".",
-                    recorder, tracker, clock, t0, end, recovery);
+                    recorder, tracker.lastCompletionNanos(), tracker.inFlight(), clock, t0, end, recovery);
         }
     }
 
@@ -124,10 +124,18 @@ public final class LoadRun {
         }
     }
 
-    private static RunResult result(DriverOptions options, Map<String, Object> parameters, String startedAt,
-                                    Map<String, Object> infrastructure, String latencyMethod, LatencyRecorder recorder,
-                                    CompletionTracker tracker, StepClock clock, long t0, long end, Recovery recovery) {
-        long lastCompletion = tracker.lastCompletionNanos();
+    /**
+     * Collects a run's result; {@link RawTwoHopProbe} uses it too, so that its result.json reads like any run's.
+     *
+     * @param lastCompletion {@link System#nanoTime()} of the last completion, or 0 if none
+     * @param unfinished     instances started and not ended when the driver stopped waiting
+     * @param t0             {@link System#nanoTime()} at the first measured start
+     * @param end            {@link System#nanoTime()} when the driver stopped waiting
+     * @return the run's result, also logged
+     */
+    static RunResult result(DriverOptions options, Map<String, Object> parameters, String startedAt,
+                            Map<String, Object> infrastructure, String latencyMethod, LatencyRecorder recorder,
+                            long lastCompletion, long unfinished, StepClock clock, long t0, long end, Recovery recovery) {
         double elapsed = ((lastCompletion != 0 ? lastCompletion : end) - t0) / 1e9;
         double measuredSeconds;
         double throughput;
@@ -139,7 +147,7 @@ public final class LoadRun {
             throughput = measuredSeconds > 0 ? recorder.measuredCompletedCount() / measuredSeconds : 0;
         }
         Counts counts = new Counts(recorder.startedCount(), recorder.completedCount(), recorder.failedCount(),
-                tracker.inFlight(), recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
+                unfinished, recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
         RunResult result = new RunResult(options.scenario().id(), parameters, Environment.gitCommit(), startedAt,
                 Environment.hardware(), infrastructure, latencyMethod, counts, round(throughput), round(measuredSeconds),
                 round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery);

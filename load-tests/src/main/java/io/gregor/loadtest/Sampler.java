@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ final class Sampler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("loadtest");
 
     private final LatencyRecorder recorder;
-    private final CompletionTracker tracker;
+    private final LongSupplier inFlight;
     private final long t0;
     private final long warmupSeconds;
     private final long measureEndSecond;
@@ -37,12 +38,13 @@ final class Sampler implements AutoCloseable {
     /**
      * Starts sampling.
      *
-     * @param options the run's options: fixed-count scenarios are measured throughout
-     * @param t0      {@link System#nanoTime()} at the first start
+     * @param options  the run's options: fixed-count scenarios are measured throughout
+     * @param inFlight instances started and not yet ended, for each sample
+     * @param t0       {@link System#nanoTime()} at the first start
      */
-    Sampler(DriverOptions options, LatencyRecorder recorder, CompletionTracker tracker, long t0) {
+    Sampler(DriverOptions options, LatencyRecorder recorder, LongSupplier inFlight, long t0) {
         this.recorder = recorder;
-        this.tracker = tracker;
+        this.inFlight = inFlight;
         this.t0 = t0;
         this.fixedCount = options.scenario().fixedCount();
         this.warmupSeconds = options.warmup().toSeconds();
@@ -54,7 +56,7 @@ final class Sampler implements AutoCloseable {
     private void tick() {
         long k = ++tick;
         Phase phase = fixedCount ? Phase.MEASURE : k <= warmupSeconds ? Phase.WARMUP : k <= measureEndSecond ? Phase.MEASURE : Phase.DRAIN;
-        log(recorder.sample(k, phase, tracker.inFlight()));
+        log(recorder.sample(k, phase, inFlight.getAsLong()));
         if (k >= measureEndSecond) {
             measureClosed.complete(null);
         }
@@ -80,7 +82,7 @@ final class Sampler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // still take the last sample: the run's result needs it
         }
-        log(recorder.sample((System.nanoTime() - t0) / 1e9, fixedCount ? Phase.MEASURE : Phase.DRAIN, tracker.inFlight()));
+        log(recorder.sample((System.nanoTime() - t0) / 1e9, fixedCount ? Phase.MEASURE : Phase.DRAIN, inFlight.getAsLong()));
     }
 
     private static void log(IntervalSample s) {

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * The named scenarios of issue 3. Rate scenarios (hello1, seq10, fan100) start instances for a
  * duration, closed- or open-loop; fixed-count scenarios (fan10k, longhist, timers, recover) start a given
  * number of instances and wait for all of them, since what matters there is that they finish,
- * how long it takes and what it costs.
+ * how long it takes and what it costs. {@code raw-two-hop} runs no engine and no workflow: it
+ * measures the Kafka round trip beneath one step (see {@link RawTwoHopProbe}).
  */
 public enum Scenario {
     /** One echo activity. */
@@ -29,7 +30,12 @@ public enum Scenario {
      * {@code --instances} (default 10,000) workflows of {@code --steps} (default 3) sequential
      * echo activities, all in flight when the orchestrator is SIGKILLed and replaced.
      */
-    RECOVER("recover", SequenceWorkflow.NAME, true, 10_000);
+    RECOVER("recover", SequenceWorkflow.NAME, true, 10_000),
+    /**
+     * No workflow: {@code --instances} (default 10,000) round trips produce, consume, produce, consume with plain Kafka
+     * clients, one at a time (see {@link RawTwoHopProbe}).
+     */
+    RAW_TWO_HOP("raw-two-hop", null, true, 10_000);
 
     private final String id;
     private final String workflowName;
@@ -63,7 +69,7 @@ public enum Scenario {
         return id;
     }
 
-    /** @return the workflow the scenario starts */
+    /** @return the workflow the scenario starts, or null for {@code raw-two-hop}, which starts none */
     public String workflowName() {
         return workflowName;
     }
@@ -90,6 +96,7 @@ public enum Scenario {
             case FAN10K -> options.width();
             case LONGHIST, RECOVER -> options.steps();
             case TIMERS -> options.timer().toMillis();
+            case RAW_TWO_HOP -> throw new IllegalStateException("Expected a scenario that starts workflows, but found " + id);
         };
     }
 

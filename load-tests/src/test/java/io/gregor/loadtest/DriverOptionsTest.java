@@ -91,6 +91,38 @@ class DriverOptionsTest {
     }
 
     @Test
+    void rawTwoHopIsAProbeOfTenThousandRoundTripsWithoutAnEngine() {
+        // given
+        String[] defaults = {"--scenario", "raw-two-hop"};
+        String[] tuned = {"--scenario", "raw-two-hop", "--instances", "500", "--warmup", "2s", "--duration", "5s"};
+
+        // when
+        DriverOptions probe = DriverOptions.parse(defaults);
+        DriverOptions shortProbe = DriverOptions.parse(tuned);
+
+        // then
+        assertThat(probe.scenario()).isEqualTo(Scenario.RAW_TWO_HOP);
+        assertThat(probe.instances()).isEqualTo(10_000);
+        assertThat(probe.concurrency()).isEqualTo(1);
+        assertThat(probe.warmup()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(probe.duration()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(probe.out().toString()).startsWith("target/loadtest/raw-two-hop-");
+        assertThat(probe.describe()).containsEntry("engine", "none (plain Kafka clients)").containsEntry("roundTrips", 10_000)
+                .doesNotContainKeys("partitions", "workerMode", "speculativeDispatch");
+        assertThat(shortProbe.instances()).isEqualTo(500);
+        assertThat(shortProbe.describe()).containsEntry("warmupSeconds", 2.0).containsEntry("maxDurationSeconds", 5.0);
+    }
+
+    @Test
+    void rawTwoHopRefusesAnEngineAndMoreThanOneRoundTripInFlight() {
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "raw-two-hop", "--engine", "littlehorse"))
+                .hasMessage("Expected raw-two-hop without [--engine, --mode, --concurrency, --rate, --warmup-concurrency] "
+                        + "(no engine, one round trip in flight), but found [--engine]");
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "raw-two-hop", "--concurrency", "4", "--mode", "open"))
+                .hasMessageEndingWith("but found [--mode, --concurrency]");
+    }
+
+    @Test
     void durationsAndRatesAcceptTheirUnits() {
         assertThat(DriverOptions.duration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(DriverOptions.duration("45")).isEqualTo(Duration.ofSeconds(45));

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A few seconds of hello1, closed loop, against the embedded broker and registry: proves the
- * driver works end to end in CI. Not a benchmark: nothing here asserts a speed.
+ * A few seconds of hello1, closed loop, against the embedded broker and registry (and a few hundred
+ * raw Kafka round trips): proves the driver works end to end in CI. Not a benchmark: nothing here
+ * asserts a speed.
  */
 class LoadDriverSmokeTest {
 
@@ -43,6 +44,33 @@ class LoadDriverSmokeTest {
         assertThat(result.path("latencyMs").path("p50").asDouble()).isPositive();
         assertThat(result.path("series").size()).isPositive();
         assertThat(Files.readString(html)).contains("<svg", "Throughput over time", "Latency percentiles over time");
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void rawTwoHopProbeMeasuresBoundedRoundTripsOnTheEmbeddedBroker() throws Exception {
+        // given
+        Path out = Path.of("target", "loadtest", "smoke-raw-two-hop");
+        DriverOptions options = DriverOptions.parse("--scenario", "raw-two-hop", "--warmup", "0s", "--instances", "300",
+                "--duration", "10s", "--out", out.toString());
+
+        // when
+        LoadDriver.run(options);
+
+        // then
+        JsonNode result = new ObjectMapper().readTree(out.resolve(ResultFiles.JSON).toFile());
+        assertThat(result.path("scenario").asText()).isEqualTo("raw-two-hop");
+        assertThat(result.path("parameters").path("warmupRoundTrips").asLong()).isGreaterThanOrEqualTo(200);
+        long started = result.path("counts").path("started").asLong();
+        assertThat(started).isBetween(1L, 300L);
+        assertThat(result.path("counts").path("completed").asLong()).isEqualTo(started);
+        assertThat(result.path("counts").path("failed").asLong()).isZero();
+        JsonNode latency = result.path("latencyMs");
+        assertThat(latency.path("count").asLong()).isEqualTo(started);
+        assertThat(latency.path("p50").asDouble()).isPositive();
+        assertThat(latency.path("p90").asDouble()).isGreaterThanOrEqualTo(latency.path("p50").asDouble());
+        assertThat(latency.path("p99").asDouble()).isGreaterThanOrEqualTo(latency.path("p90").asDouble());
+        assertThat(out.resolve(ResultFiles.HTML)).isRegularFile();
     }
 
     @Test
