@@ -94,6 +94,9 @@ public final class ActivityWorker implements AutoCloseable {
     }
   }
 
+  /** How workers consume tasks unless {@link Builder#mode} says otherwise. */
+  public static final ConsumptionMode DEFAULT_MODE = ConsumptionMode.CONSUMER_GROUP;
+
   /** Configures an {@link ActivityWorker}. Not thread-safe. */
   public static final class Builder {
 
@@ -109,7 +112,7 @@ public final class ActivityWorker implements AutoCloseable {
     private final Map<String, Activity> activities = new LinkedHashMap<>();
     private int maxConcurrency = 64;
     private Integer consumers;
-    private ConsumptionMode mode = ConsumptionMode.CONSUMER_GROUP;
+    private ConsumptionMode mode = DEFAULT_MODE;
     private String groupId;
     private String workerId;
     private DataConverter dataConverter;

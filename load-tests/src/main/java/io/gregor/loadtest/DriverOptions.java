@@ -1,5 +1,7 @@
 package io.gregor.loadtest;
 
+import io.gregor.orchestrator.GregorOrchestrator;
+import io.gregor.worker.ActivityWorker;
 import io.gregor.worker.ConsumptionMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.Set;
  * @param prefix            topic prefix
  * @param startEngine       false to start no orchestrator and no worker (they run elsewhere)
  * @param partitions        partitions of the orchestrator's input topics, when it creates them
+ * @param taskPartitions    partitions of the activity-tasks topic, when it creates it
  * @param workerConcurrency activities the in-process worker runs at once
  * @param instanceTimeout   how long a closed-loop caller waits for one instance before counting it timed out
  *                          (raw-two-hop: how long it waits for one round trip before it fails)
@@ -49,7 +52,7 @@ import java.util.Set;
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
-                            String prefix, boolean startEngine, int partitions, int workerConcurrency,
+                            String prefix, boolean startEngine, int partitions, int taskPartitions, int workerConcurrency,
                             Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
                             Duration sessionTimeout, boolean speculative, Duration commitInterval,
                             Duration maxCommitDelay, Map<String, String> streamsProperties, ConsumptionMode workerMode,
@@ -91,18 +94,21 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
               --registry URL           schema registry (default: GREGOR_SCHEMA_REGISTRY_URL, else an embedded one)
               --prefix P               topic prefix (default loadtest-<timestamp>: fresh topics per run)
               --no-engine              start no orchestrator and no worker (requires --prefix)
-              --partitions N           orchestrator input partitions (default 4); activity tasks get twice as many
+              --partitions N           orchestrator input partitions (default: the builder's, 1)
+              --task-partitions N      activity-tasks partitions (default: twice --partitions if given, else the
+                                       builder's, 8)
               --worker-concurrency N   activities the in-process worker runs at once (default 64)
-              --worker-mode share|group how the in-process worker reads tasks: a share group (default, as the
-                                       builder's) or a consumer group
+              --worker-mode share|group how the in-process worker reads tasks: a consumer group (default, as the
+                                       builder's) or a share group
               --instance-timeout 60s   closed loop: give up waiting for one instance after this (raw-two-hop: for one
                                        round trip, and fail)
               --drain-timeout 60s      wait this long for instances in flight at the end (timers: plus the timer;
                                        recover: default 5m, counted from the restarted orchestrator's RUNNING)
               --speculative true|false the worker reads tasks before the orchestrator's transaction commits
-                                       (default true, unlike the builders; see GregorOrchestrator.Builder.speculativeDispatch)
-              --commit-interval 100ms  the orchestrator's commit.interval.ms (default 100ms)
-              --max-commit-delay 50ms the longest a waited-for step stays uncommitted while input is buffered (default 50ms)
+                                       (default true, as the builders'; see GregorOrchestrator.Builder.speculativeDispatch)
+              --commit-interval 100ms  the orchestrator's commit.interval.ms (default: the builder's, 100ms)
+              --max-commit-delay 50ms the longest a waited-for step stays uncommitted while input is buffered
+                                       (default: the builder's, 50ms)
               --streams-properties K=V,K=V  Kafka Streams (or producer./consumer. prefixed) properties of the orchestrator
               --session-timeout 45s    recover: session.timeout.ms of the orchestrator's consumers, which bounds how
                                        long its replacement waits for the killed one to leave the group (default:
@@ -125,7 +131,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
 
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
-            "--partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
+            "--partitions", "--task-partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
             "--speculative", "--commit-interval", "--max-commit-delay", "--streams-properties", "--worker-mode",
             "--warmup-concurrency");
     /** What raw-two-hop runs is fixed: no engine to choose, one round trip in flight. */
@@ -177,6 +183,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         // The backlog of the outage drains after the restart, so recover gets a longer default.
         Duration drain = duration(given.getOrDefault("--drain-timeout", recover ? "5m" : "60s"));
         Mode mode = mode(given.getOrDefault("--mode", "closed"));
+        int partitions = positive("--partitions", given.getOrDefault("--partitions", String.valueOf(GregorOrchestrator.DEFAULT_PARTITIONS)));
         boolean startsInParallel = scenario.fixedCount() && scenario != Scenario.RAW_TWO_HOP;
         int concurrency = positive("--concurrency", given.getOrDefault("--concurrency", startsInParallel ? "32" : "1"));
         boolean warmsUp = scenario.warmsUpFirst() || !scenario.fixedCount() && mode == Mode.CLOSED;
@@ -205,18 +212,22 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 given.get("--bootstrap"), given.get("--registry"),
                 given.getOrDefault("--prefix", "loadtest-" + runId.replace("-", "")),
                 !noEngine,
-                positive("--partitions", given.getOrDefault("--partitions", "4")),
+                partitions,
+                positive("--task-partitions", given.getOrDefault("--task-partitions",
+                        String.valueOf(given.containsKey("--partitions") ? 2 * partitions : GregorOrchestrator.DEFAULT_TASK_PARTITIONS))),
                 positive("--worker-concurrency", given.getOrDefault("--worker-concurrency", "64")),
                 duration(given.getOrDefault("--instance-timeout", "60s")),
                 scenario == Scenario.TIMERS ? drain.plus(timer) : drain,
                 "lt-" + runId + "-" + Long.toHexString(System.nanoTime() & 0xffffff),
                 given.getOrDefault("--engine", "gregor"),
                 given.containsKey("--session-timeout") ? duration(given.get("--session-timeout")) : null,
-                bool("--speculative", given.getOrDefault("--speculative", "true")),
-                positiveDuration("--commit-interval", given.getOrDefault("--commit-interval", "100ms")),
-                positiveDuration("--max-commit-delay", given.getOrDefault("--max-commit-delay", "50ms")),
+                bool("--speculative", given.getOrDefault("--speculative", String.valueOf(GregorOrchestrator.DEFAULT_SPECULATIVE_DISPATCH))),
+                given.containsKey("--commit-interval") ? positiveDuration("--commit-interval", given.get("--commit-interval"))
+                        : GregorOrchestrator.DEFAULT_COMMIT_INTERVAL,
+                given.containsKey("--max-commit-delay") ? positiveDuration("--max-commit-delay", given.get("--max-commit-delay"))
+                        : GregorOrchestrator.DEFAULT_MAX_COMMIT_DELAY,
                 properties(given.getOrDefault("--streams-properties", "")),
-                workerMode(given.getOrDefault("--worker-mode", "share")),
+                given.containsKey("--worker-mode") ? workerMode(given.get("--worker-mode")) : ActivityWorker.DEFAULT_MODE,
                 warmupConcurrency);
     }
 
@@ -269,6 +280,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         p.put("topicPrefix", prefix);
         p.put("engineInProcess", startEngine);
         p.put("partitions", partitions);
+        p.put("taskPartitions", taskPartitions);
         p.put("workerConcurrency", workerConcurrency);
         p.put("workerMode", workerMode == ConsumptionMode.SHARE_GROUP ? "share" : "group");
         p.put("speculativeDispatch", speculative);

@@ -3,6 +3,8 @@ package io.gregor.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gregor.orchestrator.GregorOrchestrator;
+import io.gregor.worker.ActivityWorker;
 import io.gregor.worker.ConsumptionMode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -46,12 +48,27 @@ class DriverOptionsTest {
     }
 
     @Test
-    void theWorkerReadsFromAShareGroupUnlessToldOtherwise() {
-        assertThat(DriverOptions.parse("--scenario", "seq10").workerMode()).isEqualTo(ConsumptionMode.SHARE_GROUP);
-        DriverOptions group = DriverOptions.parse("--scenario", "seq10", "--worker-mode", "group");
+    void withoutTuningFlagsTheEngineRunsWithTheBuildersDefaults() {
+        // given no engine flag
+        DriverOptions defaults = DriverOptions.parse("--scenario", "seq10");
 
-        assertThat(group.workerMode()).isEqualTo(ConsumptionMode.CONSUMER_GROUP);
-        assertThat(group.describe()).containsEntry("workerMode", "group");
+        // then every knob is the product's own default
+        assertThat(defaults.workerMode()).isEqualTo(ActivityWorker.DEFAULT_MODE);
+        assertThat(defaults.partitions()).isEqualTo(GregorOrchestrator.DEFAULT_PARTITIONS);
+        assertThat(defaults.taskPartitions()).isEqualTo(GregorOrchestrator.DEFAULT_TASK_PARTITIONS);
+        assertThat(defaults.speculative()).isEqualTo(GregorOrchestrator.DEFAULT_SPECULATIVE_DISPATCH);
+        assertThat(defaults.commitInterval()).isEqualTo(GregorOrchestrator.DEFAULT_COMMIT_INTERVAL);
+        assertThat(defaults.maxCommitDelay()).isEqualTo(GregorOrchestrator.DEFAULT_MAX_COMMIT_DELAY);
+    }
+
+    @Test
+    void tuningFlagsOverrideTheDefaultsAndActivityTasksGetTwiceTheGivenPartitions() {
+        DriverOptions tuned = DriverOptions.parse("--scenario", "seq10", "--worker-mode", "share", "--partitions", "3");
+
+        assertThat(tuned.workerMode()).isEqualTo(ConsumptionMode.SHARE_GROUP);
+        assertThat(tuned.describe()).containsEntry("workerMode", "share").containsEntry("partitions", 3).containsEntry("taskPartitions", 6);
+        assertThat(DriverOptions.parse("--scenario", "seq10", "--partitions", "3", "--task-partitions", "5").taskPartitions())
+                .isEqualTo(5);
     }
 
     @Test

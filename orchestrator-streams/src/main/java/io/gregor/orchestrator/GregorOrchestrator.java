@@ -126,6 +126,22 @@ public final class GregorOrchestrator implements AutoCloseable {
         streams.close(Duration.ofSeconds(30));
     }
 
+    /**
+     * Partitions of the orchestrator's input topics when it creates them: one, because on a small
+     * machine with one stream thread more partitions buy no parallelism and make every
+     * transaction touch (and the broker mark) more partitions. Size it for the stream threads
+     * of all orchestrators you will run; it cannot shrink or grow later without a reset.
+     */
+    public static final int DEFAULT_PARTITIONS = 1;
+    /** Partitions of the activity-tasks topic when the orchestrator creates it; they bound consumer-group workers. */
+    public static final int DEFAULT_TASK_PARTITIONS = 8;
+    /** Kafka Streams' {@code commit.interval.ms}: the longest a step stays uncommitted. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** The longest a step that somebody waits for stays uncommitted while its thread has input. */
+    public static final Duration DEFAULT_MAX_COMMIT_DELAY = Duration.ofMillis(50);
+    /** Whether workers read tasks before the step's transaction commits, as workers do by default. */
+    public static final boolean DEFAULT_SPECULATIVE_DISPATCH = true;
+
     /** Configures a {@link GregorOrchestrator}. */
     public static final class Builder {
         private String bootstrapServers;
@@ -133,15 +149,15 @@ public final class GregorOrchestrator implements AutoCloseable {
         private Topics topics = Topics.defaults();
         private String applicationId;
         private String stateDir;
-        private int partitions = 4;
-        private int taskPartitions = 8;
+        private int partitions = DEFAULT_PARTITIONS;
+        private int taskPartitions = DEFAULT_TASK_PARTITIONS;
         private short replicationFactor = 1;
         private DataConverter converter = DataConverter.defaultConverter();
         private int executionCacheSize = 10_000;
-        private Duration commitInterval = Duration.ofMillis(100);
-        private Duration maxCommitDelay = Duration.ofMillis(50);
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+        private Duration maxCommitDelay = DEFAULT_MAX_COMMIT_DELAY;
         private boolean inlineWorkflowCode = true;
-        private boolean speculativeDispatch = true;
+        private boolean speculativeDispatch = DEFAULT_SPECULATIVE_DISPATCH;
         private Duration yieldTimeout = Duration.ofSeconds(30);
         private Duration timerInterval = Duration.ofMillis(50);
         private final WorkflowRegistry registry = new WorkflowRegistry();
@@ -180,13 +196,13 @@ public final class GregorOrchestrator implements AutoCloseable {
             return this;
         }
 
-        /** @param count partitions of the orchestrator input topics when they are created (default 4) @return this */
+        /** @param count partitions of the orchestrator input topics when they are created (default {@value GregorOrchestrator#DEFAULT_PARTITIONS}) @return this */
         public Builder partitions(int count) {
             this.partitions = count;
             return this;
         }
 
-        /** @param count partitions of the activity-tasks topic when it is created (default 8) @return this */
+        /** @param count partitions of the activity-tasks topic when it is created (default {@value GregorOrchestrator#DEFAULT_TASK_PARTITIONS}) @return this */
         public Builder taskPartitions(int count) {
             this.taskPartitions = count;
             return this;

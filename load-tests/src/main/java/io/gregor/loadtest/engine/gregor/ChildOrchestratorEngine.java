@@ -40,7 +40,7 @@ final class ChildOrchestratorEngine implements AutoCloseable {
     static ChildOrchestratorEngine start(DriverOptions options, String bootstrap, String registry, StepClock clock)
             throws Exception {
         OrchestratorProcess.Settings settings = new OrchestratorProcess.Settings(bootstrap, registry, options.prefix(),
-                options.partitions(), EngineSetup.newStateDir(), options.sessionTimeout(), options.speculative(),
+                options.partitions(), options.taskPartitions(), EngineSetup.newStateDir(), options.sessionTimeout(), options.speculative(),
                 options.commitInterval(), options.maxCommitDelay(), options.streamsProperties());
         ChildOrchestratorEngine engine = new ChildOrchestratorEngine(settings, options.out(),
                 EngineSetup.worker(options, bootstrap, registry, clock));

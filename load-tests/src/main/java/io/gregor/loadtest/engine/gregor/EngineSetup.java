@@ -30,7 +30,8 @@ final class EngineSetup {
      * @param bootstrap  Kafka
      * @param registry   schema registry
      * @param prefix     topic prefix; the application id follows from it
-     * @param partitions partitions of the input topics when it creates them; activity tasks get twice as many
+     * @param partitions partitions of the input topics when it creates them
+     * @param taskPartitions partitions of the activity-tasks topic when it creates it
      * @param stateDir   where its state stores live
      * @param speculative whether the worker reads tasks before they are committed
      * @param commitInterval the orchestrator's commit interval
@@ -38,13 +39,13 @@ final class EngineSetup {
      * @param streamsProperties Kafka Streams properties overriding Gregor's
      * @return an orchestrator builder with every scenario's workflow registered
      */
-    static GregorOrchestrator.Builder orchestrator(String bootstrap, String registry, String prefix, int partitions,
+    static GregorOrchestrator.Builder orchestrator(String bootstrap, String registry, String prefix, int partitions, int taskPartitions,
                                                    Path stateDir, boolean speculative, Duration commitInterval,
                                                    Duration maxCommitDelay, Map<String, String> streamsProperties) {
         GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
                 .bootstrapServers(bootstrap).schemaRegistryUrl(registry)
                 .topicPrefix(prefix).stateDir(stateDir.toString())
-                .partitions(partitions).taskPartitions(2 * partitions)
+                .partitions(partitions).taskPartitions(taskPartitions)
                 .speculativeDispatch(speculative).commitInterval(commitInterval).maxCommitDelay(maxCommitDelay)
                 .registerWorkflow(SequenceWorkflow.NAME, SequenceWorkflow::new)
                 .registerWorkflow(FanOutWorkflow.NAME, FanOutWorkflow::new)

@@ -37,7 +37,7 @@ final class LocalEngine implements AutoCloseable {
             throws IOException, TimeoutException {
         Path stateDir = EngineSetup.newStateDir();
         GregorOrchestrator orchestrator = EngineSetup.orchestrator(bootstrap, registry, options.prefix(),
-                options.partitions(), stateDir, options.speculative(), options.commitInterval(),
+                options.partitions(), options.taskPartitions(), stateDir, options.speculative(), options.commitInterval(),
                 options.maxCommitDelay(), options.streamsProperties()).build();
         ActivityWorker worker = EngineSetup.worker(options, bootstrap, registry, clock);
         LocalEngine engine = new LocalEngine(orchestrator, worker, stateDir);

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * the orchestrator is RUNNING and then runs until it is killed; SIGTERM closes it cleanly.
  *
  * <pre>{@code java -cp ... io.gregor.loadtest.engine.gregor.OrchestratorProcess --bootstrap HOST:PORT
- *     --registry URL --prefix P --partitions N --state-dir DIR --speculative true|false --commit-interval-ms MS
+ *     --registry URL --prefix P --partitions N --task-partitions N --state-dir DIR --speculative true|false --commit-interval-ms MS
  *     --max-commit-delay-ms MS --streams-properties K=V,...
  *     [--session-timeout-ms MS]}</pre>
  */
@@ -73,6 +73,7 @@ public final class OrchestratorProcess {
      * @param registry       schema registry
      * @param prefix         topic prefix (the application id follows from it)
      * @param partitions     partitions of the input topics, when it creates them
+     * @param taskPartitions partitions of the activity-tasks topic, when it creates it
      * @param stateDir       its state directory; a replacement gets the killed one's
      * @param sessionTimeout the consumers' session.timeout.ms, or null for Kafka's default
      * @param speculative    whether the worker reads tasks before they are committed
@@ -80,10 +81,10 @@ public final class OrchestratorProcess {
      * @param maxCommitDelay the longest a waited-for step stays uncommitted while there is input
      * @param streamsProperties Kafka Streams properties overriding Gregor's
      */
-    record Settings(String bootstrap, String registry, String prefix, int partitions, Path stateDir,
+    record Settings(String bootstrap, String registry, String prefix, int partitions, int taskPartitions, Path stateDir,
                     Duration sessionTimeout, boolean speculative, Duration commitInterval,
                     Duration maxCommitDelay, Map<String, String> streamsProperties) {
-        private static final Set<String> REQUIRED = Set.of("--bootstrap", "--registry", "--prefix", "--partitions", "--state-dir",
+        private static final Set<String> REQUIRED = Set.of("--bootstrap", "--registry", "--prefix", "--partitions", "--task-partitions", "--state-dir",
                 "--speculative", "--commit-interval-ms", "--max-commit-delay-ms", "--streams-properties");
         private static final String SESSION_TIMEOUT = "--session-timeout-ms";
         /** Kafka's default heartbeat; a shorter session needs a shorter one, a third of it as Kafka advises. */
@@ -111,7 +112,8 @@ public final class OrchestratorProcess {
             }
             String session = given.get(SESSION_TIMEOUT);
             return new Settings(given.get("--bootstrap"), given.get("--registry"), given.get("--prefix"),
-                    Integer.parseInt(given.get("--partitions")), Path.of(given.get("--state-dir")),
+                    Integer.parseInt(given.get("--partitions")), Integer.parseInt(given.get("--task-partitions")),
+                    Path.of(given.get("--state-dir")),
                     session == null ? null : Duration.ofMillis(Long.parseLong(session)),
                     Boolean.parseBoolean(given.get("--speculative")), Duration.ofMillis(Long.parseLong(given.get("--commit-interval-ms"))),
                     Duration.ofMillis(Long.parseLong(given.get("--max-commit-delay-ms"))),
@@ -121,7 +123,8 @@ public final class OrchestratorProcess {
         /** @return the arguments that {@link #parse} turns back into these settings */
         List<String> toArgs() {
             List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--registry", registry, "--prefix", prefix,
-                    "--partitions", String.valueOf(partitions), "--state-dir", stateDir.toString(),
+                    "--partitions", String.valueOf(partitions), "--task-partitions", String.valueOf(taskPartitions),
+                    "--state-dir", stateDir.toString(),
                     "--speculative", String.valueOf(speculative), "--commit-interval-ms", String.valueOf(commitInterval.toMillis()),
                     "--max-commit-delay-ms", String.valueOf(maxCommitDelay.toMillis()),
                     "--streams-properties", streamsProperties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
@@ -134,7 +137,7 @@ public final class OrchestratorProcess {
 
         /** @return the orchestrator of these settings, not built */
         GregorOrchestrator.Builder builder() {
-            GregorOrchestrator.Builder builder = EngineSetup.orchestrator(bootstrap, registry, prefix, partitions, stateDir, speculative,
+            GregorOrchestrator.Builder builder = EngineSetup.orchestrator(bootstrap, registry, prefix, partitions, taskPartitions, stateDir, speculative,
                     commitInterval, maxCommitDelay, streamsProperties);
             if (sessionTimeout != null) {
                 long sessionMs = sessionTimeout.toMillis();

@@ -13,10 +13,10 @@ class OrchestratorProcessTest {
     @Test
     void theChildReadsBackTheSettingsTheDriverWrites() {
         OrchestratorProcess.Settings plain = new OrchestratorProcess.Settings("localhost:9092", "http://localhost:8081",
-                "loadtest-1", 4, Path.of("/tmp/state"), null, true, Duration.ofMillis(20),
+                "loadtest-1", 4, 8, Path.of("/tmp/state"), null, true, Duration.ofMillis(20),
                 Duration.ofMillis(5), Map.of());
         OrchestratorProcess.Settings shortSession = new OrchestratorProcess.Settings("localhost:9092", "http://localhost:8081",
-                "loadtest-1", 4, Path.of("/tmp/state"), Duration.ofSeconds(6), false, Duration.ofMillis(100),
+                "loadtest-1", 4, 3, Path.of("/tmp/state"), Duration.ofSeconds(6), false, Duration.ofMillis(100),
                 Duration.ofMillis(1), Map.of("num.stream.threads", "2", "producer.linger.ms", "5"));
 
         assertThat(OrchestratorProcess.Settings.parse(plain.toArgs().toArray(String[]::new))).isEqualTo(plain);
