@@ -238,7 +238,8 @@ public final class WorkflowClient implements AutoCloseable {
 
     private void write(String topic, String instanceId, org.apache.avro.specific.SpecificRecord record, String what) {
         checkOpen();
-        writer.write(topic, instanceId, record, what);
+        // Straight to the inbox: the intake's copy of a public-topic record waits for a commit.
+        writer.writeToInbox(topics, topic, instanceId, record, what);
     }
 
     private synchronized StatusView statusView() {

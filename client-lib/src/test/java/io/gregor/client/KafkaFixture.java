@@ -1,11 +1,13 @@
 package io.gregor.client;
 
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import io.gregor.testkit.GregorInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +18,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -61,13 +66,17 @@ final class KafkaFixture {
      * acknowledged before the call are therefore all included.
      */
     <T extends SpecificRecord> List<ConsumerRecord<String, T>> readAll(String topic, Class<T> type) {
+        try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(schemaRegistryUrl())) {
+            return readAll(topic, new AvroSerde<>(registry, type).deserializer());
+        }
+    }
+
+    private <T> List<ConsumerRecord<String, T>> readAll(String topic, Deserializer<T> values) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(schemaRegistryUrl());
-             KafkaConsumer<String, T> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                     new AvroSerde<>(registry, type).deserializer())) {
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -79,5 +88,24 @@ final class KafkaFixture {
             }
             return records;
         }
+    }
+
+    /**
+     * What the client wrote to the orchestrator's inbox, of one kind: starts, events and control
+     * requests go there straight, each with its kind in a header.
+     */
+    <T extends SpecificRecord> List<ConsumerRecord<String, T>> readInputs(InputKind kind, Class<T> type) {
+        List<ConsumerRecord<String, T>> inputs = new ArrayList<>();
+        try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(schemaRegistryUrl())) {
+            AvroSerde<T> serde = new AvroSerde<>(registry, type);
+            for (ConsumerRecord<String, byte[]> r : readAll(topics.inbox(), new ByteArrayDeserializer())) {
+                Header header = r.headers().lastHeader(InputKind.HEADER);
+                if (header != null && Arrays.equals(header.value(), kind.headerValue())) {
+                    inputs.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(),
+                            serde.deserialize(r.topic(), r.value())));
+                }
+            }
+        }
+        return inputs;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gregor.client.workflow.Workflow;
 import io.gregor.client.workflow.WorkflowContext;
+import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.StartWorkflow;
@@ -61,7 +62,7 @@ class WorkflowClientWritesTest {
 
         // then the start is on the starts topic, keyed by the id, with the input as JSON
         assertThat(returned).isEqualTo(instanceId);
-        ConsumerRecord<String, StartWorkflow> record = only(kafka.readAll(kafka.topics.starts(), StartWorkflow.class), instanceId);
+        ConsumerRecord<String, StartWorkflow> record = only(kafka.readInputs(InputKind.START, StartWorkflow.class), instanceId);
         assertThat(record.value().getInstanceId()).isEqualTo(instanceId);
         assertThat(record.value().getWorkflowName()).isEqualTo("payment");
         assertThat(record.value().getInput().getEncoding()).isEqualTo("json");
@@ -72,7 +73,7 @@ class WorkflowClientWritesTest {
     void scheduleNewWorkflowWithoutInputWritesNoPayload() {
         String instanceId = client.scheduleNewWorkflow("payment", null);
 
-        ConsumerRecord<String, StartWorkflow> record = only(kafka.readAll(kafka.topics.starts(), StartWorkflow.class), instanceId);
+        ConsumerRecord<String, StartWorkflow> record = only(kafka.readInputs(InputKind.START, StartWorkflow.class), instanceId);
         assertThat(record.value().getInput()).isNull();
     }
 
@@ -86,7 +87,7 @@ class WorkflowClientWritesTest {
 
         // then every start got its own UUID and names the class
         assertThat(ids).hasSize(20).allSatisfy(id -> assertThat(UUID.fromString(id)).isNotNull());
-        List<ConsumerRecord<String, StartWorkflow>> starts = kafka.readAll(kafka.topics.starts(), StartWorkflow.class)
+        List<ConsumerRecord<String, StartWorkflow>> starts = kafka.readInputs(InputKind.START, StartWorkflow.class)
                 .stream().filter(r -> ids.contains(r.key())).toList();
         assertThat(starts).hasSize(20)
                 .allSatisfy(r -> assertThat(r.value().getWorkflowName()).isEqualTo("OrderWorkflow"));
@@ -98,7 +99,7 @@ class WorkflowClientWritesTest {
 
         client.raiseEvent(instanceId, "approved", new Order("o-7", 7));
 
-        ConsumerRecord<String, ExternalEvent> record = only(kafka.readAll(kafka.topics.events(), ExternalEvent.class), instanceId);
+        ConsumerRecord<String, ExternalEvent> record = only(kafka.readInputs(InputKind.EVENT, ExternalEvent.class), instanceId);
         assertThat(record.value().getInstanceId()).isEqualTo(instanceId);
         assertThat(record.value().getName()).isEqualTo("approved");
         assertThat(text(record.value().getPayload())).isEqualTo("{\"orderId\":\"o-7\",\"amount\":7}");
@@ -112,7 +113,7 @@ class WorkflowClientWritesTest {
         client.terminateWorkflow(withReason, "cancelled by support", "customer asked");
         client.terminateWorkflow(withoutReason, null);
 
-        List<ConsumerRecord<String, WorkflowControl>> control = kafka.readAll(kafka.topics.control(), WorkflowControl.class);
+        List<ConsumerRecord<String, WorkflowControl>> control = kafka.readInputs(InputKind.CONTROL, WorkflowControl.class);
         TerminateWorkflow first = (TerminateWorkflow) only(control, withReason).value().getAction();
         assertThat(first.getReason()).isEqualTo("customer asked");
         assertThat(text(first.getOutput())).isEqualTo("\"cancelled by support\"");
@@ -147,11 +148,11 @@ class WorkflowClientWritesTest {
         client.scheduleNewWorkflow("payment", 1, marker);
 
         // the valid start was written after the invalid ones, so everything before it is on the topic
-        assertThat(kafka.readAll(kafka.topics.starts(), StartWorkflow.class))
+        assertThat(kafka.readInputs(InputKind.START, StartWorkflow.class))
                 .noneMatch(r -> r.key().isBlank() || r.key().contains("/") || r.key().contains("\n") || r.key().length() > 200)
                 .anyMatch(r -> r.key().equals(marker));
-        assertThat(kafka.readAll(kafka.topics.events(), ExternalEvent.class)).noneMatch(r -> r.key() == null);
-        assertThat(kafka.readAll(kafka.topics.control(), WorkflowControl.class)).noneMatch(r -> r.key().isEmpty());
+        assertThat(kafka.readInputs(InputKind.EVENT, ExternalEvent.class)).noneMatch(r -> r.key() == null);
+        assertThat(kafka.readInputs(InputKind.CONTROL, WorkflowControl.class)).noneMatch(r -> r.key().isEmpty());
     }
 
     @Test
@@ -165,8 +166,8 @@ class WorkflowClientWritesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Expected a non-blank event name, but found null");
 
-        assertThat(kafka.readAll(kafka.topics.starts(), StartWorkflow.class)).noneMatch(r -> r.key().equals(instanceId));
-        assertThat(kafka.readAll(kafka.topics.events(), ExternalEvent.class)).noneMatch(r -> r.key().equals(instanceId));
+        assertThat(kafka.readInputs(InputKind.START, StartWorkflow.class)).noneMatch(r -> r.key().equals(instanceId));
+        assertThat(kafka.readInputs(InputKind.EVENT, ExternalEvent.class)).noneMatch(r -> r.key().equals(instanceId));
     }
 
     @Test
@@ -187,9 +188,9 @@ class WorkflowClientWritesTest {
                 .hasMessage("Expected an output of at most 1048576 bytes for the termination of instance "
                         + instanceId + ", but found 2000123 bytes");
 
-        assertThat(kafka.readAll(kafka.topics.starts(), StartWorkflow.class)).noneMatch(r -> r.key().equals(instanceId));
-        assertThat(kafka.readAll(kafka.topics.events(), ExternalEvent.class)).noneMatch(r -> r.key().equals(instanceId));
-        assertThat(kafka.readAll(kafka.topics.control(), WorkflowControl.class)).noneMatch(r -> r.key().equals(instanceId));
+        assertThat(kafka.readInputs(InputKind.START, StartWorkflow.class)).noneMatch(r -> r.key().equals(instanceId));
+        assertThat(kafka.readInputs(InputKind.EVENT, ExternalEvent.class)).noneMatch(r -> r.key().equals(instanceId));
+        assertThat(kafka.readInputs(InputKind.CONTROL, WorkflowControl.class)).noneMatch(r -> r.key().equals(instanceId));
     }
 
     @Test
@@ -197,7 +198,7 @@ class WorkflowClientWritesTest {
         try (WorkflowClient small = kafka.clientBuilder().maxPayloadBytes(10).build()) {
             String instanceId = small.scheduleNewWorkflow("payment", "12345678"); // 10 bytes as JSON
 
-            assertThat(only(kafka.readAll(kafka.topics.starts(), StartWorkflow.class), instanceId)).isNotNull();
+            assertThat(only(kafka.readInputs(InputKind.START, StartWorkflow.class), instanceId)).isNotNull();
             assertThatThrownBy(() -> small.scheduleNewWorkflow("payment", "123456789"))
                     .hasMessageContaining("at most 10 bytes").hasMessageEndingWith("but found 11 bytes");
         }

@@ -1,6 +1,7 @@
 package io.gregor.schemas;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
@@ -103,6 +104,24 @@ public final class Topics {
    */
   public String inbox() {
     return prefix + ".workflow-inbox";
+  }
+
+  /**
+   * What a record of a public input topic becomes in the {@link #inbox() inbox}.
+   *
+   * @param topic a topic name
+   * @return {@link InputKind#START}, {@link InputKind#EVENT} or {@link InputKind#CONTROL} for the
+   *     starts, events and control topics of this prefix; empty for any other topic
+   */
+  public Optional<InputKind> inputKindOf(String topic) {
+    if (starts().equals(topic)) {
+      return Optional.of(InputKind.START);
+    } else if (events().equals(topic)) {
+      return Optional.of(InputKind.EVENT);
+    } else if (control().equals(topic)) {
+      return Optional.of(InputKind.CONTROL);
+    }
+    return Optional.empty();
   }
 
   /**

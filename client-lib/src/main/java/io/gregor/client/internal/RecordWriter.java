@@ -1,6 +1,8 @@
 package io.gregor.client.internal;
 
 import io.gregor.client.WorkflowClientException;
+import io.gregor.schemas.InputKind;
+import io.gregor.schemas.Topics;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes Avro records (Confluent wire format) with one idempotent producer and waits for each
@@ -40,6 +44,29 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     /**
+     * Writes a start, event or control request straight to the orchestrator's inbox, where the
+     * orchestrator's intake would otherwise copy it from its public topic. The copy is a record
+     * in the orchestrator's transaction: it becomes visible only when that commits, and while it
+     * is uncommitted it holds back every later record of its inbox partition, activity results
+     * included. Written here, by an idempotent producer outside any transaction, it costs neither.
+     * The value is registered under the public topic's subject, so its schema is the contract's.
+     *
+     * @param topics      the topic names
+     * @param publicTopic the starts, events or control topic the record belongs to
+     * @param key         the instance id
+     * @param record      the value
+     * @param what        what is written, for messages
+     * @return where the record was written
+     * @throws WorkflowClientException if the record cannot be serialized, sent or acknowledged in time
+     */
+    public RecordMetadata writeToInbox(Topics topics, String publicTopic, String key, SpecificRecord record, String what) {
+        InputKind kind = topics.inputKindOf(publicTopic).orElseThrow(() -> new IllegalArgumentException(
+                "Expected a starts, events or control topic, but found " + publicTopic));
+        Headers headers = new RecordHeaders().add(InputKind.HEADER, kind.headerValue());
+        return send(topics.inbox(), publicTopic, key, record, headers, what);
+    }
+
+    /**
      * Serializes the record, sends it and waits until the broker acknowledged it.
      *
      * @param topic  the topic
@@ -50,15 +77,20 @@ public final class RecordWriter implements AutoCloseable {
      * @throws WorkflowClientException if the record cannot be serialized, sent or acknowledged in time
      */
     public RecordMetadata write(String topic, String key, SpecificRecord record, String what) {
+        return send(topic, topic, key, record, new RecordHeaders(), what);
+    }
+
+    private RecordMetadata send(String topic, String subjectTopic, String key, SpecificRecord record, Headers headers,
+                                String what) {
         byte[] value;
         try {
-            value = serde(record).serialize(topic, record);
+            value = serde(record).serialize(subjectTopic, record);
         } catch (RuntimeException e) {
-            throw new WorkflowClientException("Expected to serialize " + what + " for topic " + topic
+            throw new WorkflowClientException("Expected to serialize " + what + " for topic " + subjectTopic
                     + ", but found " + e, e);
         }
         try {
-            return producer.send(new ProducerRecord<>(topic, key, value))
+            return producer.send(new ProducerRecord<>(topic, null, key, value, headers))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new WorkflowClientException("Expected the broker to acknowledge " + what + " on topic "

@@ -3,7 +3,6 @@ package io.gregor.orchestrator.internal;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,13 +24,13 @@ final class Intake implements Processor<byte[], byte[], byte[], byte[]> {
     static final String ORIGIN_PARTITION = "gregor.origin.partition";
     static final String ORIGIN_OFFSET = "gregor.origin.offset";
 
-    private final Map<String, InputKind> kinds;
+    private final Topics topics;
     private final ThreadLocal<CommitPacer> pacer;
     private ProcessorContext<byte[], byte[]> context;
 
     Intake(Topics topics, ThreadLocal<CommitPacer> pacer) {
         this.pacer = pacer;
-        this.kinds = Map.of(topics.starts(), InputKind.START, topics.events(), InputKind.EVENT, topics.control(), InputKind.CONTROL);
+        this.topics = topics;
     }
 
     @Override
@@ -47,7 +46,7 @@ final class Intake implements Processor<byte[], byte[], byte[], byte[]> {
         for (String name : new String[] {InputKind.HEADER, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET}) {
             headers.remove(name);
         }
-        headers.add(InputKind.HEADER, kinds.get(source.topic()).headerValue());
+        headers.add(InputKind.HEADER, topics.inputKindOf(source.topic()).orElseThrow().headerValue());
         headers.add(ORIGIN_TOPIC, bytes(source.topic()));
         headers.add(ORIGIN_PARTITION, bytes(Integer.toString(source.partition())));
         headers.add(ORIGIN_OFFSET, bytes(Long.toString(source.offset())));
