@@ -50,7 +50,7 @@ public final class RawTwoHopProbe implements AutoCloseable {
     /** Round trips before measuring whatever {@code --warmup} says: the first ones pay for metadata and connections. */
     static final int MIN_WARMUP_ROUND_TRIPS = 200;
     /** linger.ms of the orchestrator's producer (GregorOrchestrator.Builder#streamsProperties), which sends tasks. */
-    static final int ORCHESTRATOR_LINGER_MS = 1;
+    static final int ORCHESTRATOR_LINGER_MS = 0;
     /** linger.ms of the worker's producer (activity-workers' ClientConfigs#producer), which sends results. */
     static final int WORKER_LINGER_MS = 0;
 

@@ -383,7 +383,9 @@ public final class GregorOrchestrator implements AutoCloseable {
             // poll.ms bounds how late a thread waiting for input runs the punctuator that commits what waited out maxCommitDelay.
             p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(maxCommitDelay.toMillis(), commitInterval.toMillis())));
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
-            p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
+            // A task sent at once saves its step up to a millisecond at low load (seq10 at one in flight 33.4 instead of 39.6 ms);
+            // under load batches still form while earlier requests are in flight (67.5 against 71.0 wf/s at 32 in flight, noise).
+            p.put(StreamsConfig.producerPrefix("linger.ms"), 0);
             // Right after a commit, the next transaction's first requests often meet the previous one's markers still being
             // written and are refused with CONCURRENT_TRANSACTIONS; at the default 100 ms backoff a stream thread then sat in
             // sendOffsetsToTransaction for ~100 ms a time. Retrying after 5 ms (growing to 1 s) gave seq10 at 64 in flight
