@@ -1,22 +1,24 @@
 package io.gregor.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gregor.client.internal.ClientSettings;
+import io.gregor.client.internal.OrchestratorHttp;
+import io.gregor.client.internal.PayloadJson;
 import io.gregor.client.internal.RecordWriter;
 import io.gregor.client.internal.StatusView;
 import io.gregor.client.internal.Validation;
+import io.gregor.client.internal.WorkflowWrites;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.schemas.Topics;
-import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.Payload;
-import io.gregor.schemas.avro.StartWorkflow;
-import io.gregor.schemas.avro.TerminateWorkflow;
-import io.gregor.schemas.avro.WorkflowControl;
 import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.payload.DataConverter;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,20 +28,25 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * Starts workflow instances, raises events on them, terminates them and reads their status.
+ * Starts workflow instances, raises events on them, runs the lifecycle verbs (terminate, suspend,
+ * resume, purge, rerun) and reads their state, history, lists and counts.
  *
  * <p>Writes go to the topics of DESIGN §3 with one idempotent producer ({@code acks=all}), keyed
  * by instance id. Every write method returns only after the broker acknowledged the record, and
  * validates its arguments first: invalid input throws {@link IllegalArgumentException} and
- * nothing is sent.
+ * nothing is sent. A write is a request: the orchestrator applies it when it reads it, and
+ * refuses what does not apply (for example a purge of a running instance) on its own.
  *
- * <p>Reads come from the compacted {@code <prefix>.workflow-status} topic: on the first read the
- * client starts one background thread that reads that topic from the beginning and keeps the
- * latest status of every instance in memory. Reads are read-your-writes consistent: they first
- * wait until the view holds every status committed before the call. This view will be replaced
- * by queries to the orchestrator's HTTP API in a later version; until then mind that it holds
- * every instance's latest status in this JVM's memory, and that partitions added to the status
- * topic after the view started are not read.
+ * <p>Reads go to the orchestrators' HTTP API when the builder is given their URLs
+ * ({@link Builder#orchestratorUrls}): any orchestrator answers any query, from its stores or by
+ * asking the one that owns the instance, so instance state, history, lists and counts are read
+ * there. Without URLs, {@link #getInstanceState} and the {@code waitFor...} methods read the
+ * compacted {@code <prefix>.workflow-status} topic instead: on the first read the client starts
+ * one background thread that reads that topic from the beginning and keeps the latest status of
+ * every instance in memory (mind the memory with many instances, and that partitions added to the
+ * topic after the view started are not read); those reads are read-your-writes consistent, as
+ * they first wait until the view holds every status committed before the call. The
+ * {@code waitFor...} methods always use the status topic, which wakes them without polling.
  *
  * <p>Thread-safe; share one client per application and close it when done.
  */
@@ -51,21 +58,25 @@ public final class WorkflowClient implements AutoCloseable {
     private final ClientSettings settings;
     private final Topics topics;
     private final SchemaRegistryClient registry;
-    private final RecordWriter writer;
+    private final WorkflowWrites writes;
+    private final HttpReads reads;
     private StatusView view;
     private boolean closed;
 
-    private WorkflowClient(ClientSettings settings) {
+    private WorkflowClient(ClientSettings settings, List<String> orchestratorUrls) {
         this.settings = settings;
         this.topics = settings.topics();
+        HttpReads http = orchestratorUrls.isEmpty() ? null
+                : new HttpReads(new OrchestratorHttp(orchestratorUrls, settings.requestTimeout()), settings.converter());
         this.registry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
         try {
-            this.writer = new RecordWriter(new KafkaProducer<>(settings.producerConfig()), registry,
-                    settings.requestTimeout());
+            this.writes = new WorkflowWrites(new RecordWriter(new KafkaProducer<>(settings.producerConfig()), registry,
+                    settings.requestTimeout()), topics, settings.maxPayloadBytes());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
+        this.reads = http;
     }
 
     /** @return a builder; bootstrap servers and the schema registry URL are required */
@@ -100,12 +111,9 @@ public final class WorkflowClient implements AutoCloseable {
     public String scheduleNewWorkflow(String workflowName, Object input, String instanceId) {
         Validation.name("workflow name", workflowName);
         Validation.instanceId(instanceId);
-        Payload payload = convert(input, "an input",
-                "for workflow '" + workflowName + "' (instance " + instanceId + ")");
-        StartWorkflow start = StartWorkflow.newBuilder().setInstanceId(instanceId)
-                .setWorkflowName(workflowName).setInput(payload).build();
-        write(topics.starts(), instanceId, start, "the start of workflow '" + workflowName + "' (instance " + instanceId + ")");
-        return instanceId;
+        Payload payload = convert(input);
+        checkOpen();
+        return writes.start(workflowName, instanceId, payload, null, null);
     }
 
     /**
@@ -147,10 +155,9 @@ public final class WorkflowClient implements AutoCloseable {
     public void raiseEvent(String instanceId, String eventName, Object payload) {
         Validation.instanceId(instanceId);
         Validation.name("event name", eventName);
-        Payload data = convert(payload, "a payload", "for event '" + eventName + "' (instance " + instanceId + ")");
-        ExternalEvent event = ExternalEvent.newBuilder().setInstanceId(instanceId).setName(eventName)
-                .setPayload(data).build();
-        write(topics.events(), instanceId, event, "event '" + eventName + "' for instance " + instanceId);
+        Payload data = convert(payload);
+        checkOpen();
+        writes.raiseEvent(instanceId, eventName, data);
     }
 
     /**
@@ -166,8 +173,8 @@ public final class WorkflowClient implements AutoCloseable {
     }
 
     /**
-     * Terminates an instance; it ends TERMINATED with the given output. Has no effect on an
-     * instance that already finished.
+     * Terminates an instance and its running children; it ends TERMINATED with the given output.
+     * Has no effect on an instance that already finished.
      *
      * @param instanceId the instance
      * @param output     the output to record; may be null
@@ -176,26 +183,209 @@ public final class WorkflowClient implements AutoCloseable {
      * @throws WorkflowClientException  if the broker did not acknowledge the request
      */
     public void terminateWorkflow(String instanceId, Object output, String reason) {
-        Validation.instanceId(instanceId);
-        Payload data = convert(output, "an output", "for the termination of instance " + instanceId);
-        WorkflowControl control = WorkflowControl.newBuilder().setInstanceId(instanceId)
-                .setAction(TerminateWorkflow.newBuilder().setReason(reason).setOutput(data).build()).build();
-        write(topics.control(), instanceId, control, "the termination of instance " + instanceId);
+        terminateWorkflow(instanceId, output, reason, true);
     }
 
     /**
-     * The latest status of an instance, including every status committed before this call.
+     * Terminates an instance; it ends TERMINATED with the given output. Has no effect on an
+     * instance that already finished.
      *
      * @param instanceId the instance
-     * @return its state, or empty if no status was published for it (unknown, not yet started, purged)
+     * @param output     the output to record; may be null
+     * @param reason     why, for operators; may be null
+     * @param recursive  whether its running children are terminated too
+     * @throws IllegalArgumentException if the id is invalid or the converted output is too large
+     * @throws WorkflowClientException  if the broker did not acknowledge the request
+     */
+    public void terminateWorkflow(String instanceId, Object output, String reason, boolean recursive) {
+        Validation.instanceId(instanceId);
+        Payload data = convert(output);
+        checkOpen();
+        writes.terminate(instanceId, data, reason, recursive);
+    }
+
+    /**
+     * Suspends an instance: no workflow code runs until it is resumed; results, timers and events
+     * that arrive meanwhile are kept and processed on resume, in their order.
+     *
+     * @param instanceId the instance
+     * @param reason     why, for operators; may be null
      * @throws IllegalArgumentException if the id is invalid
-     * @throws WorkflowClientException  if the status topic cannot be read within the request timeout
+     * @throws WorkflowClientException  if the broker did not acknowledge the request
+     */
+    public void suspendWorkflow(String instanceId, String reason) {
+        checkOpen();
+        writes.suspend(instanceId, reason);
+    }
+
+    /**
+     * Resumes a suspended instance.
+     *
+     * @param instanceId the instance
+     * @param reason     why, for operators; may be null
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws WorkflowClientException  if the broker did not acknowledge the request
+     */
+    public void resumeWorkflow(String instanceId, String reason) {
+        checkOpen();
+        writes.resume(instanceId, reason);
+    }
+
+    /**
+     * Purges a terminal instance and, recursively, its children: their instance records,
+     * histories and timers are deleted, and the id reads as not found and may be started again.
+     * The orchestrator refuses the purge of an instance that is not terminal.
+     *
+     * @param instanceId the instance
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws WorkflowClientException  if the broker did not acknowledge the request
+     */
+    public void purgeWorkflow(String instanceId) {
+        purgeWorkflow(instanceId, true);
+    }
+
+    /**
+     * Purges a terminal instance, see {@link #purgeWorkflow(String)}.
+     *
+     * @param instanceId the instance
+     * @param recursive  whether its children are purged too
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws WorkflowClientException  if the broker did not acknowledge the request
+     */
+    public void purgeWorkflow(String instanceId, boolean recursive) {
+        checkOpen();
+        writes.purge(instanceId, recursive);
+    }
+
+    /**
+     * Runs a terminal instance again as a new instance: its history before event
+     * {@code fromEventId} is copied, the rest runs again ({@code dapr workflow rerun}).
+     *
+     * @param instanceId    the terminal instance
+     * @param fromEventId   the history event id from which on it runs again; 0 runs it all again
+     * @param newInstanceId the new instance's id, or null for a random one
+     * @param input         the new input, or null to keep the source's input
+     * @return the new instance's id
+     * @throws IllegalArgumentException if an id is invalid, {@code fromEventId} is negative or the
+     *                                  converted input is too large
+     * @throws WorkflowClientException  if the broker did not acknowledge the request
+     */
+    public String rerunWorkflow(String instanceId, int fromEventId, String newInstanceId, Object input) {
+        Validation.instanceId(instanceId);
+        Payload data = convert(input);
+        checkOpen();
+        return writes.rerun(instanceId, fromEventId, newInstanceId, data);
+    }
+
+    /**
+     * The current state of an instance. With orchestrator URLs it is read from the orchestrator
+     * that owns the instance, with its live history length and last update; without, it is the
+     * latest status published, including every status committed before this call.
+     *
+     * @param instanceId the instance
+     * @return its state, or empty if the instance is unknown (never started, not yet started, purged)
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws WorkflowClientException  if no orchestrator answered, or the status topic cannot be
+     *                                  read within the request timeout
      */
     public Optional<WorkflowInstanceState> getInstanceState(String instanceId) {
         Validation.instanceId(instanceId);
+        checkOpen();
+        if (reads != null) {
+            return reads.state(instanceId);
+        }
         StatusView statuses = statusView();
         statuses.catchUp();
         return statuses.table().get(instanceId).map(this::toState);
+    }
+
+    /**
+     * The history of an instance, in order, as the orchestrators' HTTP API exports it.
+     *
+     * @param instanceId the instance
+     * @return its events, or empty if the instance is unknown
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws IllegalStateException    if the client has no orchestrator URLs
+     * @throws WorkflowClientException  if no orchestrator answered
+     */
+    public Optional<List<WorkflowHistoryEvent>> getHistory(String instanceId) {
+        Validation.instanceId(instanceId);
+        return httpReads("read a history").history(instanceId);
+    }
+
+    /**
+     * The history of an instance as the JSON document of {@code GET /v1/workflows/{id}/history}
+     * (docs/http-api.md), for saving and for replaying elsewhere.
+     *
+     * @param instanceId the instance
+     * @return the JSON text, or empty if the instance is unknown
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws IllegalStateException    if the client has no orchestrator URLs
+     * @throws WorkflowClientException  if no orchestrator answered
+     */
+    public Optional<String> exportHistory(String instanceId) {
+        Validation.instanceId(instanceId);
+        return httpReads("export a history").historyJson(instanceId).map(json -> {
+            try {
+                return PayloadJson.mapper().writeValueAsString(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Expected to write the history of " + instanceId + " as JSON, but: " + e, e);
+            }
+        });
+    }
+
+    /**
+     * One page of the instances matching the query, across every partition and orchestrator,
+     * in instance-id order. Read the next page with {@code query.withPageToken(page.nextPageToken())}.
+     *
+     * @param query the filters and the page
+     * @return the page
+     * @throws IllegalArgumentException if the orchestrator refused the query (e.g. a malformed page token)
+     * @throws IllegalStateException    if the client has no orchestrator URLs
+     * @throws WorkflowClientException  if no orchestrator answered
+     */
+    public WorkflowInstancePage listInstances(WorkflowInstanceQuery query) {
+        return httpReads("list instances").list(query);
+    }
+
+    /**
+     * Every instance matching the query's filters, read page by page (mind the memory with many).
+     *
+     * @param query the filters; its page size is the size of each request
+     * @return the instances in instance-id order
+     * @throws IllegalStateException   if the client has no orchestrator URLs
+     * @throws WorkflowClientException if no orchestrator answered
+     */
+    public List<WorkflowInstanceState> listAllInstances(WorkflowInstanceQuery query) {
+        List<WorkflowInstanceState> all = new ArrayList<>();
+        WorkflowInstancePage page = listInstances(query.withPageToken(null));
+        all.addAll(page.instances());
+        while (page.hasMore()) {
+            page = listInstances(query.withPageToken(page.nextPageToken()));
+            all.addAll(page.instances());
+        }
+        return all;
+    }
+
+    /**
+     * How many instances match the query's filters, by status (statuses without any are left out).
+     *
+     * @param query the filters; its page size and token are ignored
+     * @return the counts by status
+     * @throws IllegalStateException   if the client has no orchestrator URLs
+     * @throws WorkflowClientException if no orchestrator answered
+     */
+    public Map<WorkflowRuntimeStatus, Long> countInstances(WorkflowInstanceQuery query) {
+        return httpReads("count instances").countByStatus(query);
+    }
+
+    private HttpReads httpReads(String what) {
+        checkOpen();
+        if (reads == null) {
+            throw new IllegalStateException("Expected orchestrator URLs (WorkflowClient.Builder.orchestratorUrls) to "
+                    + what + ", but none are configured");
+        }
+        return reads;
     }
 
     /**
@@ -232,14 +422,8 @@ public final class WorkflowClient implements AutoCloseable {
         return toState(statusView().table().await(instanceId, timeout, condition, what));
     }
 
-    private Payload convert(Object value, String what, String context) {
-        return Validation.payloadSize(settings.converter().serialize(value), settings.maxPayloadBytes(), what, context);
-    }
-
-    private void write(String topic, String instanceId, org.apache.avro.specific.SpecificRecord record, String what) {
-        checkOpen();
-        // Straight to the inbox: the intake's copy of a public-topic record waits for a commit.
-        writer.writeToInbox(topics, topic, instanceId, record, what);
+    private Payload convert(Object value) {
+        return settings.converter().serialize(value);
     }
 
     private synchronized StatusView statusView() {
@@ -286,7 +470,7 @@ public final class WorkflowClient implements AutoCloseable {
             if (statuses != null) {
                 statuses.close();
             }
-            writer.close();
+            writes.close();
         } finally {
             registry.close();
         }
@@ -301,8 +485,23 @@ public final class WorkflowClient implements AutoCloseable {
         private final Map<String, Object> kafkaProperties = new HashMap<>();
         private int maxPayloadBytes = 1024 * 1024;
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private final List<String> orchestratorUrls = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Reads through these orchestrators' HTTP API (state, history, lists, counts) instead of
+         * the status topic. Any one of them answers any query; the client goes round-robin over
+         * them and skips one it cannot reach. Writes still go to Kafka.
+         *
+         * @param urls base URLs such as {@code http://localhost:7070}
+         * @return this
+         */
+        public Builder orchestratorUrls(String... urls) {
+            orchestratorUrls.clear();
+            orchestratorUrls.addAll(List.of(urls));
+            return this;
         }
 
         /**
@@ -383,7 +582,7 @@ public final class WorkflowClient implements AutoCloseable {
          */
         public WorkflowClient build() {
             return new WorkflowClient(new ClientSettings(bootstrapServers, schemaRegistryUrl, new Topics(topicPrefix),
-                    dataConverter, kafkaProperties, maxPayloadBytes, requestTimeout));
+                    dataConverter, kafkaProperties, maxPayloadBytes, requestTimeout), List.copyOf(orchestratorUrls));
         }
     }
 }

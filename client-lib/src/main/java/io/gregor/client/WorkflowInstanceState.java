@@ -18,10 +18,16 @@ public final class WorkflowInstanceState {
 
     private final WorkflowStatus status;
     private final DataConverter converter;
+    private final String parentInstanceId;
 
     WorkflowInstanceState(WorkflowStatus status, DataConverter converter) {
+        this(status, converter, null);
+    }
+
+    WorkflowInstanceState(WorkflowStatus status, DataConverter converter, String parentInstanceId) {
         this.status = WorkflowStatus.newBuilder(Objects.requireNonNull(status, "status")).build();
         this.converter = Objects.requireNonNull(converter, "converter");
+        this.parentInstanceId = parentInstanceId;
     }
 
     /** @return the instance id */
@@ -47,6 +53,14 @@ public final class WorkflowInstanceState {
     /** @return when the orchestrator last changed the instance */
     public Instant getLastUpdatedAt() {
         return status.getUpdatedAt();
+    }
+
+    /**
+     * @return the id of the workflow that started this one as its child, or null (also when the
+     *         state was read from the status topic, which does not carry it)
+     */
+    public String getParentInstanceId() {
+        return parentInstanceId;
     }
 
     /** @return the number of events in the instance's history */

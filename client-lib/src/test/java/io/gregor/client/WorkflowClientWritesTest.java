@@ -8,7 +8,11 @@ import io.gregor.client.workflow.WorkflowContext;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.Payload;
+import io.gregor.schemas.avro.PurgeWorkflow;
+import io.gregor.schemas.avro.RerunWorkflow;
+import io.gregor.schemas.avro.ResumeWorkflow;
 import io.gregor.schemas.avro.StartWorkflow;
+import io.gregor.schemas.avro.SuspendWorkflow;
 import io.gregor.schemas.avro.TerminateWorkflow;
 import io.gregor.schemas.avro.WorkflowControl;
 import java.nio.charset.StandardCharsets;
@@ -120,6 +124,64 @@ class WorkflowClientWritesTest {
         TerminateWorkflow second = (TerminateWorkflow) only(control, withoutReason).value().getAction();
         assertThat(second.getReason()).isNull();
         assertThat(second.getOutput()).isNull();
+    }
+
+    @Test
+    void lifecycleVerbsWriteTheirControlRequestsKeyedByInstanceId() {
+        // given
+        String instanceId = "lifecycle-" + UUID.randomUUID();
+        String rerunAs = "rerun-" + UUID.randomUUID();
+
+        // when
+        client.suspendWorkflow(instanceId, "maintenance");
+        client.resumeWorkflow(instanceId, null);
+        client.terminateWorkflow(instanceId, null, "done", false);
+        String rerun = client.rerunWorkflow(instanceId, 3, rerunAs, new Order("o-9", 9));
+        String randomRerun = client.rerunWorkflow(instanceId, 0, null, null);
+        client.purgeWorkflow(instanceId);
+
+        // then
+        List<Object> actions = kafka.readInputs(InputKind.CONTROL, WorkflowControl.class).stream()
+                .filter(r -> r.key().equals(instanceId)).map(r -> r.value().getAction()).toList();
+        assertThat(actions).hasSize(6);
+        assertThat(actions.get(0)).isEqualTo(new SuspendWorkflow("maintenance"));
+        assertThat(actions.get(1)).isEqualTo(new ResumeWorkflow(null));
+        assertThat(((TerminateWorkflow) actions.get(2)).getRecursive()).isFalse();
+        RerunWorkflow first = (RerunWorkflow) actions.get(3);
+        assertThat(rerun).isEqualTo(rerunAs);
+        assertThat(first.getFromEventId()).isEqualTo(3);
+        assertThat(first.getNewInstanceId()).isEqualTo(rerunAs);
+        assertThat(text(first.getInput())).isEqualTo("{\"orderId\":\"o-9\",\"amount\":9}");
+        RerunWorkflow second = (RerunWorkflow) actions.get(4);
+        assertThat(second.getNewInstanceId()).isEqualTo(randomRerun).isNotBlank().isNotEqualTo(instanceId);
+        assertThat(second.getInput()).isNull();
+        assertThat(actions.get(5)).isEqualTo(new PurgeWorkflow(true));
+    }
+
+    @Test
+    void aRerunFromANegativeEventOrOntoItsOwnIdIsRejectedBeforeAnythingIsSent() {
+        String instanceId = "rerun-bad-" + UUID.randomUUID();
+
+        assertThatThrownBy(() -> client.rerunWorkflow(instanceId, -1, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Expected a history event id >= 0 to rerun instance " + instanceId + " from, but found -1");
+        assertThatThrownBy(() -> client.rerunWorkflow(instanceId, 0, instanceId, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Expected a new instance id for the rerun of instance " + instanceId + ", but found the source's own id");
+        assertThat(kafka.readInputs(InputKind.CONTROL, WorkflowControl.class)).noneMatch(r -> r.key().equals(instanceId));
+    }
+
+    @Test
+    void readsThatOnlyTheHttpApiAnswersNeedOrchestratorUrls() {
+        assertThatThrownBy(() -> client.listInstances(WorkflowInstanceQuery.all()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Expected orchestrator URLs (WorkflowClient.Builder.orchestratorUrls) to list instances, but none are configured");
+        assertThatThrownBy(() -> client.getHistory("any"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("to read a history");
+        assertThatThrownBy(() -> kafka.clientBuilder().orchestratorUrls("localhost:7070").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Expected an orchestrator URL such as http://localhost:7070, but found 'localhost:7070'");
     }
 
     @Test

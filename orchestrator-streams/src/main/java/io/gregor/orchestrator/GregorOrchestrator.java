@@ -1,20 +1,26 @@
 package io.gregor.orchestrator;
 
 import io.gregor.client.workflow.Workflow;
+import io.gregor.orchestrator.http.HttpApiServer;
 import io.gregor.orchestrator.internal.DeliveredRecords;
 import io.gregor.orchestrator.internal.EngineSettings;
 import io.gregor.orchestrator.internal.OrchestratorTopology;
+import io.gregor.orchestrator.internal.Retention;
 import io.gregor.orchestrator.internal.WorkflowRegistry;
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.payload.DataConverter;
 import java.lang.reflect.Constructor;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +60,29 @@ public final class GregorOrchestrator implements AutoCloseable {
     private final Builder config;
     private final Topology topology;
     private final KafkaStreams streams;
+    private final HttpApiServer http;
     private final CountDownLatch running = new CountDownLatch(1);
 
     private GregorOrchestrator(Builder config) {
         this.config = config;
         this.topology = OrchestratorTopology.build(config.engineSettings(), config.registry);
-        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        // Bound first: Kafka Streams advertises the API's address to the other orchestrators (application.server).
+        this.http = config.httpEnabled ? HttpApiServer.bind(config.httpHost, config.httpPort, config.advertisedHttpUrl) : null;
+        Properties properties = config.streamsProperties();
+        if (http != null) {
+            properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer());
+        }
+        try {
+            this.streams = new KafkaStreams(topology, properties);
+        } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            throw e;
+        }
+        if (http != null) {
+            http.attach(streams, config.topics, config.registry.names(), config.bootstrapServers, config.schemaRegistryUrl, config.converter);
+        }
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -115,6 +138,14 @@ public final class GregorOrchestrator implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * @return the URL of this orchestrator's HTTP API (docs/http-api.md), as advertised to the other
+     *         orchestrators; empty if it is turned off
+     */
+    public Optional<URI> httpUrl() {
+        return Optional.ofNullable(http).map(HttpApiServer::url);
+    }
+
     /** @return the topology, for inspection ({@code describe()}) */
     public Topology topology() {
         return topology;
@@ -123,7 +154,13 @@ public final class GregorOrchestrator implements AutoCloseable {
     /** Stops processing and commits; live executions are dropped (they are rebuilt from history). */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        try {
+            if (http != null) {
+                http.close();
+            }
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
     }
 
     /**
@@ -141,6 +178,10 @@ public final class GregorOrchestrator implements AutoCloseable {
     public static final Duration DEFAULT_MAX_COMMIT_DELAY = Duration.ofMillis(50);
     /** Whether workers read tasks before the step's transaction commits, as workers do by default. */
     public static final boolean DEFAULT_SPECULATIVE_DISPATCH = true;
+    /** The address the HTTP API binds by default: this machine only. */
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    /** The port of the HTTP API by default. */
+    public static final int DEFAULT_HTTP_PORT = 7070;
 
     /** Configures a {@link GregorOrchestrator}. */
     public static final class Builder {
@@ -162,8 +203,65 @@ public final class GregorOrchestrator implements AutoCloseable {
         private Duration timerInterval = Duration.ofMillis(50);
         private final WorkflowRegistry registry = new WorkflowRegistry();
         private final Map<String, Object> streamsOverrides = new HashMap<>();
+        private final Map<RuntimeStatus, Duration> retention = new EnumMap<>(RuntimeStatus.class);
+        private boolean httpEnabled = true;
+        private String httpHost = DEFAULT_HTTP_HOST;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private String advertisedHttpUrl;
 
         private Builder() {
+        }
+
+        /**
+         * Whether this orchestrator serves the HTTP API (docs/http-api.md; default true). Every
+         * orchestrator of an application should, since each answers for the instances it owns
+         * when another one asks.
+         *
+         * @param enabled whether to serve it
+         * @return this
+         */
+        public Builder httpEnabled(boolean enabled) {
+            this.httpEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param host the address the HTTP API binds (default {@value GregorOrchestrator#DEFAULT_HTTP_HOST}: this
+         *             machine only; 0.0.0.0 for every interface)
+         * @return this
+         */
+        public Builder httpHost(String host) {
+            this.httpHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * The HTTP API's port. It is bound by {@link #build()} (Kafka Streams is told the address
+         * before it starts); read it back from {@link GregorOrchestrator#httpUrl()}.
+         *
+         * @param port default {@value GregorOrchestrator#DEFAULT_HTTP_PORT}; 0 picks a free one (tests, several orchestrators on one machine)
+         * @return this
+         */
+        public Builder httpPort(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("Expected an HTTP port from 0 to 65535, but found " + port);
+            }
+            this.httpPort = port;
+            return this;
+        }
+
+        /**
+         * The URL other orchestrators (relaying requests for the instances this one owns) and
+         * clients reach this orchestrator's API at; Kafka Streams advertises it as
+         * {@code application.server}. Needed when it differs from {@code http://<httpHost>:<port>}, as
+         * behind a container's port mapping.
+         *
+         * @param url e.g. {@code http://orchestrator-1:7070}
+         * @return this
+         */
+        public Builder advertisedHttpUrl(String url) {
+            this.advertisedHttpUrl = url;
+            return this;
         }
 
         /** @param servers Kafka bootstrap servers @return this */
@@ -315,6 +413,25 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
 
         /**
+         * Purges instances that ended with {@code status} once they have been ended for
+         * {@code timeToLive} (Dapr's stateRetentionPolicy): their metadata, history and timers are
+         * deleted as by a purge request. A durable timer, written when the instance ends, does it.
+         * Instances that ended before the policy was set are not affected.
+         *
+         * @param status     COMPLETED, FAILED or TERMINATED
+         * @param timeToLive how long an ended instance is kept (zero: purged as soon as it ends)
+         * @return this
+         * @throws IllegalArgumentException for a status that is not terminal or a negative time to live
+         */
+        public Builder retention(RuntimeStatus status, Duration timeToLive) {
+            Map<RuntimeStatus, Duration> wanted = new EnumMap<>(retention);
+            wanted.put(status, timeToLive);
+            new Retention(wanted); // refuses what it cannot keep now, not at build time
+            retention.put(status, timeToLive);
+            return this;
+        }
+
+        /**
          * @param key   a Kafka Streams (or "producer."/"consumer." prefixed client) property
          * @param value its value, overriding Gregor's choice
          * @return this
@@ -358,7 +475,7 @@ public final class GregorOrchestrator implements AutoCloseable {
             });
         }
 
-        /** @return the orchestrator (not started) */
+        /** @return the orchestrator, not started; its HTTP API is bound already and answers 503 until it runs */
         public GregorOrchestrator build() {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
@@ -371,7 +488,7 @@ public final class GregorOrchestrator implements AutoCloseable {
 
         EngineSettings engineSettings() {
             return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000, maxCommitDelay,
-                    speculativeDispatch, WorkflowCarrier.choose(inlineWorkflowCode));
+                    speculativeDispatch, WorkflowCarrier.choose(inlineWorkflowCode)).withRetention(new Retention(retention));
         }
 
         Properties streamsProperties() {

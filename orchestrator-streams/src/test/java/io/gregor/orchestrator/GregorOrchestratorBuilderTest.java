@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gregor.orchestrator.internal.DeliveredRecords;
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
+import io.gregor.schemas.avro.RuntimeStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -59,5 +60,13 @@ class GregorOrchestratorBuilderTest {
                 .streamsProperties();
         assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(200L);
         assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(20L);
+    }
+
+    @Test
+    void retentionIsForTerminalStatusesOnly() {
+        assertThatThrownBy(() -> GregorOrchestrator.builder().retention(RuntimeStatus.RUNNING, Duration.ofDays(1)))
+                .hasMessage("Expected a terminal status (COMPLETED, FAILED, TERMINATED) to retain, but found RUNNING");
+        assertThatThrownBy(() -> GregorOrchestrator.builder().retention(RuntimeStatus.COMPLETED, Duration.ofDays(-1)))
+                .hasMessage("Expected a time to live of zero or more for COMPLETED, but found PT-24H");
     }
 }

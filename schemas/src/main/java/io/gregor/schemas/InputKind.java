@@ -18,7 +18,9 @@ public enum InputKind {
   /** An {@code ActivityResult}, written by a worker. */
   RESULT("result"),
   /** A {@code DurableTimer} that is due, written by the orchestrator's timer punctuator. */
-  TIMER("timer");
+  TIMER("timer"),
+  /** A {@code RerunStart}: a new instance with a copied history prefix, written by the orchestrator. */
+  RERUN("rerun");
 
   /** The name of the header that carries the kind. */
   public static final String HEADER = "gregor.input";

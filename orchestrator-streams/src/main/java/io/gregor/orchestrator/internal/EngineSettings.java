@@ -19,8 +19,23 @@ import java.time.Duration;
  * @param speculativeDispatch whether workers read tasks before they are committed, so that a step
  *                           that only scheduled tasks needs no prompt commit
  * @param carrier            which threads carry workflow code
+ * @param retention          how long terminal instances are kept before they are purged
  */
 public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
                              Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
-                             boolean speculativeDispatch, WorkflowCarrier carrier) {
+                             boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention) {
+
+    /** Settings that keep terminal instances until they are purged by hand. */
+    public EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
+                          Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
+                          boolean speculativeDispatch, WorkflowCarrier carrier) {
+        this(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch, maxCommitDelay,
+                speculativeDispatch, carrier, Retention.NONE);
+    }
+
+    /** @return these settings with another retention */
+    public EngineSettings withRetention(Retention newRetention) {
+        return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch,
+                maxCommitDelay, speculativeDispatch, carrier, newRetention);
+    }
 }

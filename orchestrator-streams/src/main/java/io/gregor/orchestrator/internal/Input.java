@@ -3,6 +3,7 @@ package io.gregor.orchestrator.internal;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.ExternalEvent;
+import io.gregor.schemas.avro.RerunStart;
 import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.avro.WorkflowControl;
 
@@ -41,6 +42,14 @@ sealed interface Input {
         @Override
         public String instanceId() {
             return result.getInstanceId();
+        }
+    }
+
+    /** The start of a rerun's new instance, with the history it copies (internal, from the source's orchestrator). */
+    record Rerun(RerunStart rerun) implements Input {
+        @Override
+        public String instanceId() {
+            return rerun.getStart().getInstanceId();
         }
     }
 

@@ -5,6 +5,7 @@ import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.ExternalEvent;
+import io.gregor.schemas.avro.RerunStart;
 import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.avro.WorkflowControl;
 import io.gregor.schemas.registry.SchemaRegistryClient;
@@ -29,6 +30,7 @@ final class InputDecoder {
     private final AvroSerde<WorkflowControl> controls;
     private final AvroSerde<ActivityResult> results;
     private final AvroSerde<DurableTimer> timers;
+    private final AvroSerde<RerunStart> reruns;
 
     InputDecoder(Topics topics, SchemaRegistryClient registry) {
         this.topics = topics;
@@ -37,6 +39,7 @@ final class InputDecoder {
         this.controls = new AvroSerde<>(registry, WorkflowControl.class);
         this.results = new AvroSerde<>(registry, ActivityResult.class);
         this.timers = new AvroSerde<>(registry, DurableTimer.class);
+        this.reruns = new AvroSerde<>(registry, RerunStart.class);
     }
 
     /**
@@ -70,6 +73,7 @@ final class InputDecoder {
             case CONTROL -> new Input.Control(controls.deserialize(topic, value));
             case RESULT -> new Input.Result(results.deserialize(topic, value));
             case TIMER -> new Input.TimerDue(timers.deserialize(topic, value));
+            case RERUN -> new Input.Rerun(reruns.deserialize(topic, value));
         };
         String id = input.instanceId();
         requireNonBlank(id, "instanceId", id);

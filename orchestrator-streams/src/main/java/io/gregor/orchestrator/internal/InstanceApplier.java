@@ -5,7 +5,9 @@ import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.WorkflowCompleted;
 import io.gregor.schemas.avro.WorkflowFailed;
+import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
+import io.gregor.schemas.avro.WorkflowSuspended;
 import io.gregor.schemas.avro.WorkflowTerminated;
 
 /**
@@ -21,9 +23,16 @@ final class InstanceApplier {
         meta.setUpdatedAt(event.getTimestamp());
         switch (event.getEvent()) {
             case WorkflowStarted started -> {
-                meta.setStatus(RuntimeStatus.RUNNING);
+                // A delayed start that comes due while suspended is held: the instance stays suspended.
+                if (meta.getStatus() != RuntimeStatus.SUSPENDED) {
+                    meta.setStatus(RuntimeStatus.RUNNING);
+                }
                 meta.setInput(started.getInput());
+                meta.setStartAt(null);
             }
+            case WorkflowSuspended suspended -> meta.setStatus(RuntimeStatus.SUSPENDED);
+            // Resumed before its delayed start came due, it waits for it again.
+            case WorkflowResumed resumed -> meta.setStatus(meta.getStartAt() != null ? RuntimeStatus.PENDING : RuntimeStatus.RUNNING);
             case WorkflowCompleted completed -> {
                 meta.setStatus(RuntimeStatus.COMPLETED);
                 meta.setOutput(completed.getOutput());

@@ -16,6 +16,7 @@ import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.StartWorkflow;
+import io.gregor.schemas.avro.TaskScheduled;
 import io.gregor.schemas.avro.TerminateWorkflow;
 import io.gregor.schemas.avro.WorkflowFailed;
 import io.gregor.schemas.avro.WorkflowStarted;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * custom status, failure): the history's length comes from the history store's newest key and
  * the instance's time from its execution, so an ordinary step writes two records (its history
  * record and its task), not four.
+ *
+ * <p>It also carries out what the lifecycle handlers decide (create a delayed instance, terminate,
+ * purge, continue a rerun's copied history) without deciding anything itself: whether a verb
+ * applies to an instance is the handler's rule. What every instance that ends needs is done
+ * here, once: its pending timers leave the timer store and, under a retention policy, a timer to
+ * purge it is written.
  */
 final class InstanceStepper {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStepper.class);
@@ -53,9 +61,10 @@ final class InstanceStepper {
     private final DataConverter converter;
     private final Duration yieldTimeout;
     private final WorkflowCarrier carrier;
+    private final Retention retention;
 
     InstanceStepper(InstanceRepository instances, HistoryRepository history, TimerRepository timers, Outputs outputs, ExecutionCache cache,
-                    WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout, WorkflowCarrier carrier) {
+                    WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout, WorkflowCarrier carrier, Retention retention) {
         this.instances = instances;
         this.history = history;
         this.timers = timers;
@@ -65,6 +74,7 @@ final class InstanceStepper {
         this.converter = converter;
         this.yieldTimeout = yieldTimeout;
         this.carrier = carrier;
+        this.retention = retention;
     }
 
     /** @return the instance's metadata with its current history length, or null if there is none */
@@ -76,23 +86,86 @@ final class InstanceStepper {
         return meta;
     }
 
+    /** @return the instance's recorded history, in sequence order */
+    List<HistoryEvent> history(String instanceId) {
+        return history.load(instanceId);
+    }
+
     /** Creates the instance and runs its code up to its first await. */
     void start(StartWorkflow start, long now) {
-        String id = start.getInstanceId();
-        String name = start.getWorkflowName();
-        InstanceMetadata meta = new InstanceMetadata(id, name, RuntimeStatus.PENDING, null, null, null, null, Instant.ofEpochMilli(now),
-                Instant.ofEpochMilli(now), 0);
-        HistoryEvent started = new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(name, start.getInput()));
+        InstanceMetadata meta = pending(start, now);
+        HistoryEvent started = new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(meta.getWorkflowName(), start.getInput()));
         Step step = new Step(meta);
+        Optional<Workflow> workflow = workflowOf(step, started, now);
+        if (workflow.isPresent()) {
+            run(step, newExecution(meta, workflow.get()), started);
+        }
+    }
+
+    /**
+     * Creates a PENDING instance whose code first runs when its start timer fires at
+     * {@code startAt}; the instance exists meanwhile (events raised to it are kept for it).
+     */
+    void schedule(StartWorkflow start, long now) {
+        InstanceMetadata meta = pending(start, now);
+        if (workflowOf(new Step(meta), new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(meta.getWorkflowName(), start.getInput())),
+                now).isEmpty()) {
+            return;
+        }
+        meta.setInput(start.getInput());
+        meta.setStartAt(start.getStartAt());
+        timers.schedule(SystemTimer.START.at(meta.getInstanceId(), start.getStartAt()));
+        new Step(meta).save(true, now);
+    }
+
+    /**
+     * Creates an instance whose history begins with {@code copied} (a rerun's prefix of another
+     * instance's history, its WorkflowStarted first), replays it, records the commands the code
+     * issues after it and dispatches again what the copy left open: activities scheduled without
+     * a result run again, timers not fired are set again.
+     */
+    void startFrom(StartWorkflow start, List<HistoryEvent> copied, long now) {
+        InstanceMetadata meta = pending(start, now);
+        Step step = new Step(meta);
+        Optional<Workflow> workflow = workflowOf(step, copied.getFirst(), now);
+        if (workflow.isEmpty()) {
+            return;
+        }
+        copied.forEach(step::record);
+        WorkflowExecution execution = newExecution(meta, workflow.get());
+        try {
+            execution.replay(copied);
+        } catch (RuntimeException e) {
+            execution.destroy();
+            stall(step, e);
+            return;
+        }
+        OpenWork open = OpenWork.of(copied);
+        for (TaskScheduled task : open.activities().values()) {
+            outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), task.getTaskId(), task.getActivityName(),
+                    task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now)), now);
+        }
+        open.timers().forEach((timerId, fireAt) -> timers.schedule(new DurableTimer(meta.getInstanceId(), timerId, Instant.ofEpochMilli(fireAt))));
+        execute(step, execution, List.of(), Instant.ofEpochMilli(now));
+    }
+
+    private static InstanceMetadata pending(StartWorkflow start, long now) {
+        return InstanceMetadata.newBuilder().setInstanceId(start.getInstanceId()).setWorkflowName(start.getWorkflowName())
+                .setStatus(RuntimeStatus.PENDING).setCreatedAt(Instant.ofEpochMilli(now)).setUpdatedAt(Instant.ofEpochMilli(now))
+                .setHistoryLength(0).build();
+    }
+
+    /** @return the registered workflow; for an unregistered name the instance is recorded as failed at its start, and empty */
+    private Optional<Workflow> workflowOf(Step step, HistoryEvent started, long now) {
+        String name = step.meta.getWorkflowName();
         Optional<Workflow> workflow = registry.create(name);
         if (workflow.isEmpty()) {
             step.record(started);
             step.record(new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowFailed(FailureMapping.of("io.gregor.WorkflowNotRegistered", registry.notRegistered(name)))));
             step.save(false, now);
-            LOG.warn("Instance {} failed at start: {}", id, registry.notRegistered(name));
-            return;
+            LOG.warn("Instance {} failed at start: {}", step.meta.getInstanceId(), registry.notRegistered(name));
         }
-        run(step, newExecution(meta, workflow.get()), started);
+        return workflow;
     }
 
     /**
@@ -118,20 +191,47 @@ final class InstanceStepper {
         return true;
     }
 
+    /** Ends a live instance: its open timers are read from its history, which is read once, here. */
     void terminate(InstanceMetadata meta, TerminateWorkflow request, long now) {
         Step step = new Step(meta);
         cache.evict(meta.getInstanceId());
+        step.leftoverTimers = OpenWork.of(history.load(meta.getInstanceId())).timers();
         step.record(new HistoryEvent(monotonic(now, meta, null), new WorkflowTerminated(request.getReason(), request.getOutput())));
         step.save(false, meta.getUpdatedAt().toEpochMilli());
     }
 
+    /**
+     * Deletes the instance, its history and its timers with tombstones, so the compacted
+     * changelogs and the status topic forget it; the id may then be started again. Its workflow
+     * timers left the store when it ended; the ones kept in its metadata go now.
+     */
+    void purge(InstanceMetadata meta, long now) {
+        String id = meta.getInstanceId();
+        cache.evict(id);
+        if (meta.getStartAt() != null) {
+            timers.cancel(id, SystemTimer.START.timerId(), meta.getStartAt().toEpochMilli());
+        }
+        if (meta.getPurgeAt() != null) {
+            timers.cancel(id, SystemTimer.RETENTION.timerId(), meta.getPurgeAt().toEpochMilli());
+        }
+        int records = history.deleteAll(id);
+        instances.delete(id);
+        outputs.statusDeleted(id, now);
+        LOG.info("Purged instance {} ({}, {}): {} history records", id, meta.getWorkflowName(), meta.getStatus(), records);
+    }
+
     private void run(Step step, WorkflowExecution execution, HistoryEvent input) {
-        InstanceMetadata meta = step.meta;
-        long now = input.getTimestamp().toEpochMilli();
         step.record(input);
+        execute(step, execution, List.of(input), input.getTimestamp());
+    }
+
+    /** Feeds the recorded inputs to the execution and records what it does, at the time {@code at}. */
+    private void execute(Step step, WorkflowExecution execution, List<HistoryEvent> inputs, Instant at) {
+        InstanceMetadata meta = step.meta;
+        long now = at.toEpochMilli();
         List<Command> commands;
         try {
-            commands = execution.apply(List.of(input));
+            commands = execution.apply(inputs);
         } catch (RuntimeException e) {
             cache.evict(meta.getInstanceId());
             execution.destroy();
@@ -139,12 +239,13 @@ final class InstanceStepper {
             return;
         }
         if (meta.getStatus() == RuntimeStatus.STALLED) {
-            meta.setStatus(RuntimeStatus.RUNNING);
+            // A suspension recorded while it was stalled still holds.
+            meta.setStatus(execution.isSuspended() ? RuntimeStatus.SUSPENDED : RuntimeStatus.RUNNING);
             meta.setFailure(null);
             LOG.info("Instance {} recovered from its stall and runs again", meta.getInstanceId());
         }
         for (Command command : commands) {
-            step.record(new HistoryEvent(input.getTimestamp(), command.toEvent()));
+            step.record(new HistoryEvent(at, command.toEvent()));
             applyEffect(meta, command, now);
         }
         boolean customChanged = execution.customStatusChanged();
@@ -152,6 +253,7 @@ final class InstanceStepper {
             meta.setCustomStatus(execution.takeCustomStatusChange());
         }
         if (execution.isEnded()) {
+            step.leftoverTimers = execution.openTimers();
             cache.evict(meta.getInstanceId());
             execution.destroy();
         } else {
@@ -165,6 +267,7 @@ final class InstanceStepper {
             case Command.ScheduleTask t -> outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), t.taskId(),
                     t.activityName(), t.input(), t.attempt(), Instant.ofEpochMilli(now)), now);
             case Command.CreateTimer t -> timers.schedule(new DurableTimer(meta.getInstanceId(), t.timerId(), Instant.ofEpochMilli(t.fireAt())));
+            case Command.CancelTimer t -> timers.cancel(meta.getInstanceId(), t.timerId(), t.fireAt());
             case Command.CompleteWorkflow c -> {
                 // status and output come from the recorded event (InstanceApplier)
             }
@@ -226,6 +329,8 @@ final class InstanceStepper {
         private final RuntimeStatus before;
         private final int firstSequence;
         private final List<HistoryEvent> events = new ArrayList<>();
+        /** The instance's pending workflow timers, should the step end it: timer id to fire time. */
+        private Map<Integer, Long> leftoverTimers = Map.of();
 
         Step(InstanceMetadata meta) {
             this.meta = meta;
@@ -244,6 +349,9 @@ final class InstanceStepper {
          */
         void save(boolean changed, long now) {
             history.append(meta.getInstanceId(), firstSequence, events);
+            if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
+                ended();
+            }
             boolean statusChanged = before != meta.getStatus();
             if (changed || statusChanged || firstSequence == 0) {
                 instances.put(meta);
@@ -254,6 +362,21 @@ final class InstanceStepper {
             if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
                 outputs.completion(meta, now);
             }
+        }
+
+        /** An ended instance leaves no timer behind but, under a retention policy, the one that purges it. */
+        private void ended() {
+            String id = meta.getInstanceId();
+            leftoverTimers.forEach((timerId, fireAt) -> timers.cancel(id, timerId, fireAt));
+            if (meta.getStartAt() != null) {
+                timers.cancel(id, SystemTimer.START.timerId(), meta.getStartAt().toEpochMilli());
+                meta.setStartAt(null);
+            }
+            retention.purgeAt(meta).ifPresent(purgeAt -> {
+                meta.setPurgeAt(purgeAt);
+                timers.schedule(SystemTimer.RETENTION.at(id, purgeAt));
+            });
+            // Children: a recursive terminate or purge reaches them from here once child workflows exist.
         }
     }
 }

@@ -6,6 +6,7 @@ import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.avro.RerunStart;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.registry.SchemaRegistryClient;
@@ -21,7 +22,10 @@ final class Outputs {
     static final String STATUS_SINK = "workflow-status-sink";
     static final String COMPLETIONS_SINK = "workflow-completions-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    /** To the inbox: due timers and the starts of reruns. */
     static final String TIMERS_SINK = "due-timers-sink";
+    /** The schema registry subject of {@link RerunStart}, an internal record of the inbox. */
+    static final String RERUN_SUBJECT = "gregor-reruns";
 
     private final ProcessorContext<byte[], byte[]> context;
     private final Topics topics;
@@ -29,6 +33,7 @@ final class Outputs {
     private final AvroSerde<WorkflowStatus> statuses;
     private final AvroSerde<WorkflowCompletion> completions;
     private final AvroSerde<DurableTimer> timers;
+    private final AvroSerde<RerunStart> reruns;
     private final ThreadLocal<CommitPacer> pacer;
     private final boolean speculativeDispatch;
 
@@ -42,6 +47,7 @@ final class Outputs {
         this.statuses = new AvroSerde<>(registry, WorkflowStatus.class);
         this.completions = new AvroSerde<>(registry, WorkflowCompletion.class);
         this.timers = new AvroSerde<>(registry, DurableTimer.class);
+        this.reruns = new AvroSerde<>(registry, RerunStart.class);
     }
 
     /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
@@ -76,6 +82,27 @@ final class Outputs {
         context.forward(new Record<>(timer.getInstanceId().getBytes(StandardCharsets.UTF_8), timers.serialize(TimerRepository.STORE, timer), now,
                 headers), TIMERS_SINK);
         // The processor reads the inbox read_committed: the timer fires when this commits.
+        pacer.get().outputWaiting(context);
+    }
+
+    /**
+     * A purged instance's key is deleted from the compacted status topic, so readers of the topic
+     * forget it as the stores do.
+     */
+    void statusDeleted(String instanceId, long now) {
+        forward(STATUS_SINK, instanceId, null, now);
+        pacer.get().outputWaiting(context);
+    }
+
+    /**
+     * A rerun's new instance may live on another partition than its source, so its start travels
+     * through the inbox, keyed by the new id, like any other input of that instance.
+     */
+    void rerun(RerunStart rerun, long now) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(InputKind.HEADER, InputKind.RERUN.headerValue());
+        context.forward(new Record<>(rerun.getStart().getInstanceId().getBytes(StandardCharsets.UTF_8), reruns.serialize(RERUN_SUBJECT, rerun),
+                now, headers), TIMERS_SINK);
         pacer.get().outputWaiting(context);
     }
 

@@ -3,10 +3,14 @@ package io.gregor.orchestrator.internal;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.TimerFired;
+import io.gregor.schemas.avro.WorkflowStarted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A due timer fires on its instance, unless the instance finished meanwhile. */
+/**
+ * A due timer: a workflow timer fires on its instance, unless the instance ended meanwhile; the
+ * orchestrator's own timers start a delayed instance or purge one whose retention is over.
+ */
 final class TimerHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TimerHandler.class);
     private final InstanceStepper stepper;
@@ -18,10 +22,27 @@ final class TimerHandler {
     void handle(Input.TimerDue input, long now) {
         DurableTimer timer = input.timer();
         InstanceMetadata meta = stepper.find(input.instanceId());
-        if (meta == null || InstanceApplier.isTerminal(meta.getStatus())) {
+        SystemTimer system = SystemTimer.of(timer.getTimerId());
+        if (system == SystemTimer.RETENTION) {
+            retentionOver(meta, timer, now);
+        } else if (meta == null || InstanceApplier.isTerminal(meta.getStatus())) {
             LOG.debug("Timer {} of instance {} fired after the instance ended; ignored", timer.getTimerId(), input.instanceId());
-            return;
+        } else if (system == SystemTimer.START) {
+            // The start time in the metadata tells this start timer from one of an instance purged and started again.
+            if (timer.getFireAt().equals(meta.getStartAt())) {
+                stepper.step(meta, new WorkflowStarted(meta.getWorkflowName(), meta.getInput()), now);
+            }
+        } else {
+            stepper.step(meta, new TimerFired(timer.getTimerId(), timer.getFireAt()), now);
         }
-        stepper.step(meta, new TimerFired(timer.getTimerId(), timer.getFireAt()), now);
+    }
+
+    private void retentionOver(InstanceMetadata meta, DurableTimer timer, long now) {
+        // The purge time in the metadata tells this timer from one of an earlier instance with the same id.
+        if (meta != null && InstanceApplier.isTerminal(meta.getStatus()) && timer.getFireAt().equals(meta.getPurgeAt())) {
+            stepper.purge(meta, now);
+        } else {
+            LOG.debug("Retention timer of instance {} at {} is not its current one; ignored", timer.getInstanceId(), timer.getFireAt());
+        }
     }
 }

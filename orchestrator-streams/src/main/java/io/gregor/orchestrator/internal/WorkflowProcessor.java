@@ -42,6 +42,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
     private ControlHandler controls;
     private ResultHandler results;
     private TimerHandler timerHandler;
+    private RerunStartHandler rerunStarts;
 
     /**
      * @param settings engine settings
@@ -66,12 +67,13 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         InstanceStepper stepper = new InstanceStepper(
                 new InstanceRepository(context.getStateStore(InstanceRepository.STORE), new AvroSerde<>(schemaRegistry, InstanceMetadata.class)),
                 new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryBatch.class)),
-                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier());
+                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier(), settings.retention());
         starts = new StartHandler(stepper);
         events = new EventHandler(stepper);
-        controls = new ControlHandler(stepper);
+        controls = new ControlHandler(stepper, outputs);
         results = new ResultHandler(stepper);
         timerHandler = new TimerHandler(stepper);
+        rerunStarts = new RerunStartHandler(stepper);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -95,9 +97,10 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
             switch (input) {
                 case Input.Start s -> starts.handle(s, now, rejection);
                 case Input.Event e -> events.handle(e, now, rejection);
-                case Input.Control c -> controls.handle(c, now, rejection);
+                case Input.Control c -> controls.handle(c, now, origin.position(), rejection);
                 case Input.Result r -> results.handle(r, now);
                 case Input.TimerDue t -> timerHandler.handle(t, now);
+                case Input.Rerun r -> rerunStarts.handle(r, now, rejection);
             }
         } catch (RuntimeException e) {
             // A bug must not stop every other instance of the partition; keep the record for a replay.
@@ -136,6 +139,11 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
             } catch (NumberFormatException e) {
                 return new Origin(inbox.topic(), inbox.partition(), inbox.offset());
             }
+        }
+
+        /** @return "topic/partition/offset", the same on every reprocessing of the record */
+        String position() {
+            return topic + "/" + partition + "/" + offset;
         }
 
         private static String text(byte[] bytes) {

@@ -1,64 +1,47 @@
 package io.gregor.orchestrator.internal;
 
+import static io.gregor.orchestrator.internal.TopologyFixture.JSON;
+import static io.gregor.orchestrator.internal.TopologyFixture.outputOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gregor.client.workflow.RetryPolicy;
 import io.gregor.client.workflow.TaskCanceledException;
 import io.gregor.client.workflow.TaskOptions;
-import io.gregor.client.workflow.Workflow;
-import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
-import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.FailureDetails;
-import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.RuntimeStatus;
-import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.avro.WorkflowStatus;
-import io.gregor.schemas.payload.DataConverter;
-import io.gregor.schemas.registry.SchemaRegistryClient;
-import io.gregor.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The topology with a hand-driven wall clock: timers fire because time is advanced, never by sleeping. */
 class OrchestratorTopologyTest {
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final DataConverter JSON = DataConverter.defaultConverter();
+    private static final Instant T0 = TopologyFixture.T0;
     private static final AtomicBoolean CHANGED_CODE = new AtomicBoolean();
 
     private final Topics topics = new Topics("ttd");
+    private TopologyFixture gregor;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, StartWorkflow> starts;
     private TestInputTopic<String, ExternalEvent> events;
-    private TestInputTopic<String, ActivityResult> results;
     private TestInputTopic<byte[], byte[]> rawStarts;
     private TestInputTopic<byte[], byte[]> rawInbox;
     private TestOutputTopic<String, ActivityTask> tasks;
@@ -85,35 +68,15 @@ class OrchestratorTopologyTest {
         });
         workflows.register("Retry", () -> ctx -> ctx.callActivity("Flaky", null,
                 TaskOptions.withRetryPolicy(RetryPolicy.of(3, Duration.ofSeconds(10))), String.class).await());
-        EngineSettings settings = new EngineSettings(topics, registryUrl(), JSON, cacheSize, Duration.ofSeconds(10),
-                Duration.ofMillis(100), 1000, Duration.ofMillis(20), false, WorkflowCarrier.choose(true));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, workflows), props, T0);
-        // Records carry the driver's start time: the engine takes time from records, not from the clock.
-        starts = driver.createInputTopic(topics.starts(), new StringSerializer(), serde(StartWorkflow.class), T0, Duration.ZERO);
-        events = driver.createInputTopic(topics.events(), new StringSerializer(), serde(ExternalEvent.class), T0, Duration.ZERO);
-        results = driver.createInputTopic(topics.inbox(), new StringSerializer(), serde(ActivityResult.class), T0, Duration.ZERO);
+        gregor = new TopologyFixture(workflows, cacheSize, Retention.NONE);
+        driver = gregor.driver;
+        events = gregor.events;
+        tasks = gregor.tasks;
+        statuses = gregor.statuses;
+        completions = gregor.completions;
+        deadLetters = gregor.deadLetters;
         rawStarts = driver.createInputTopic(topics.starts(), new ByteArraySerializer(), new ByteArraySerializer(), T0, Duration.ZERO);
         rawInbox = driver.createInputTopic(topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), T0, Duration.ZERO);
-        tasks = driver.createOutputTopic(topics.activityTasks(), new StringDeserializer(), serde(ActivityTask.class));
-        statuses = driver.createOutputTopic(topics.status(), new StringDeserializer(), serde(WorkflowStatus.class));
-        completions = driver.createOutputTopic(topics.completions(), new StringDeserializer(), serde(WorkflowCompletion.class));
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private String registryUrl;
-
-    private String registryUrl() {
-        if (registryUrl == null) {
-            registryUrl = "mock://ttd-" + UUID.randomUUID();
-        }
-        return registryUrl;
-    }
-
-    private <T extends org.apache.avro.specific.SpecificRecord> AvroSerde<T> serde(Class<T> type) {
-        return new AvroSerde<>(SchemaRegistryClient.forUrl(registryUrl()), type);
     }
 
     @AfterEach
@@ -125,31 +88,20 @@ class OrchestratorTopologyTest {
     }
 
     private void start(String id, String workflow, Object input) {
-        starts.pipeInput(id, new StartWorkflow(id, workflow, JSON.serialize(input), null));
+        gregor.start(id, workflow, input);
     }
 
     private void succeed(ActivityTask task, Object output) {
-        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true, JSON.serialize(output), null, "test-worker"));
+        gregor.succeed(task, output);
     }
 
     private void fail(ActivityTask task) {
-        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), false,
+        gregor.report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), false,
                 null, new FailureDetails("java.io.IOException", "flaky", null, false), "test-worker"));
     }
 
-    /** As a worker does: straight to the inbox, saying it is a result. */
-    private void report(ActivityResult result) {
-        Headers headers = new RecordHeaders().add(InputKind.HEADER, InputKind.RESULT.headerValue());
-        results.pipeInput(new TestRecord<>(result.getInstanceId(), result, headers, T0));
-    }
-
-    private static String outputOf(WorkflowCompletion completion) {
-        return JSON.deserialize(completion.getOutput(), String.class);
-    }
-
     private List<HistoryEvent> history(String instanceId) {
-        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(HistoryRepository.STORE);
-        return new HistoryRepository(store, serde(HistoryBatch.class)).load(instanceId);
+        return gregor.history(instanceId);
     }
 
     @Test
@@ -272,7 +224,7 @@ class OrchestratorTopologyTest {
         start("sleep-3", "Sleeper", null);
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|timer on "
+        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|timer|rerun on "
                 + topics.inbox() + ", but found none");
         assertThat(header(dead, "gregor.error.topic")).isEqualTo(topics.inbox());
         assertThat(statuses.readValuesToList()).extracting(WorkflowStatus::getInstanceId).containsExactly("sleep-3");
@@ -349,6 +301,6 @@ class OrchestratorTopologyTest {
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+        return TopologyFixture.header(record, name);
     }
 }

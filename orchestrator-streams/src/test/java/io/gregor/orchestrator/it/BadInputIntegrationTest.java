@@ -131,7 +131,8 @@ class BadInputIntegrationTest {
         assertThat(summaries(before)).containsExactly("WorkflowStarted(AwaitApproval)");
 
         // when: a second start with the same id, another workflow and another input
-        app.produce(app.topics().starts(), id, new StartWorkflow(id, "Echo", JSON.serialize("second"), "test"));
+        app.produce(app.topics().starts(), id, StartWorkflow.newBuilder().setInstanceId(id).setWorkflowName("Echo").setInput(JSON.serialize("second"))
+                .setRequestedBy("test").build());
 
         // then: a dead letter explains it, and the history is untouched
         ConsumerRecord<byte[], byte[]> deadLetter = app.awaitDeadLetter(id);

@@ -229,7 +229,7 @@ class WorkflowPatternsIntegrationTest {
         WorkflowInstanceState state = awaitCompleted(id);
         assertThat(state.readOutputAs(String.class)).isEqualTo("approved by alice");
         assertThat(summaries(app.history(id))).containsExactly(
-                "WorkflowStarted(Approval)", "TimerCreated(0)", "EventRaised(approval)", "WorkflowCompleted");
+                "WorkflowStarted(Approval)", "TimerCreated(0)", "EventRaised(approval)", "TimerCancelled(0)", "WorkflowCompleted");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.gregor.schemas.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gregor.schemas.avro.IdReusePolicy;
 import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.StartWorkflow;
 import java.math.BigDecimal;
@@ -61,7 +62,8 @@ class DefaultDataConverterTest {
 
   @Test
   void anAvroRecordUsesSingleObjectEncoding() throws Exception {
-    StartWorkflow start = new StartWorkflow("order-1", "OrderWorkflow", null, "billing");
+    StartWorkflow start = new StartWorkflow("order-1", "OrderWorkflow", null, "billing",
+        IdReusePolicy.REFUSE_IF_EXISTS, null, null, null);
 
     Payload payload = converter.serialize(start);
 
@@ -73,7 +75,8 @@ class DefaultDataConverterTest {
   @Test
   void aPayloadCanBeReadMoreThanOnce() {
     Payload json = converter.serialize("hello");
-    Payload avro = converter.serialize(new StartWorkflow("order-1", "OrderWorkflow", null, null));
+    Payload avro = converter.serialize(new StartWorkflow("order-1", "OrderWorkflow", null, null,
+        IdReusePolicy.REFUSE_IF_EXISTS, null, null, null));
 
     converter.deserialize(json, String.class);
     converter.deserialize(avro, StartWorkflow.class);
@@ -125,7 +128,8 @@ class DefaultDataConverterTest {
 
   @Test
   void anAvroPayloadIntoAPlainClassIsRefused() {
-    Payload avro = converter.serialize(new StartWorkflow("order-1", "OrderWorkflow", null, null));
+    Payload avro = converter.serialize(new StartWorkflow("order-1", "OrderWorkflow", null, null,
+        IdReusePolicy.REFUSE_IF_EXISTS, null, null, null));
 
     assertThatThrownBy(() -> converter.deserialize(avro, Order.class))
         .isInstanceOf(DataConversionException.class)

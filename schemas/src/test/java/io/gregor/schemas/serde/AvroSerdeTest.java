@@ -7,6 +7,7 @@ import io.gregor.schemas.Failures;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.IdReusePolicy;
 import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.StartWorkflow;
@@ -68,7 +69,7 @@ class AvroSerdeTest {
     HistoryEvent scheduled = new HistoryEvent(
         CREATED, new TaskScheduled(3, "ChargeCard", json("{\"cents\":1200}"), 2));
     WorkflowControl terminate =
-        new WorkflowControl("order-1", new TerminateWorkflow("operator request", null));
+        new WorkflowControl("order-1", new TerminateWorkflow("operator request", null, true));
 
     assertThat(roundTrip(HistoryEvent.class, "app-history-changelog", scheduled))
         .isEqualTo(scheduled);
@@ -245,12 +246,14 @@ class AvroSerdeTest {
     written.put("instanceId", "order-1");
     written.put("workflowName", "OrderWorkflow");
     written.put("requestedBy", "billing");
+    written.put("idReusePolicy", reusePolicy(newer, "REFUSE_IF_EXISTS"));
     written.put("priority", 7);
 
     StartWorkflow read = new AvroSerde<>(registry, StartWorkflow.class)
         .deserialize(STARTS, WireFormat.frame(id, newer, written));
 
-    assertThat(read).isEqualTo(new StartWorkflow("order-1", "OrderWorkflow", null, "billing"));
+    assertThat(read).isEqualTo(new StartWorkflow("order-1", "OrderWorkflow", null, "billing",
+        IdReusePolicy.REFUSE_IF_EXISTS, null, null, null));
   }
 
   @Test
@@ -266,6 +269,7 @@ class AvroSerdeTest {
     GenericRecord written = new GenericData.Record(older);
     written.put("instanceId", "order-1");
     written.put("workflowName", "OrderWorkflow");
+    written.put("idReusePolicy", reusePolicy(older, "REFUSE_IF_EXISTS"));
 
     StartWorkflow read = new AvroSerde<>(registry, StartWorkflow.class)
         .deserialize(STARTS, WireFormat.frame(id, older, written));
@@ -277,7 +281,8 @@ class AvroSerdeTest {
   @Test
   void anIncompleteRecordIsRefusedOnWriteNamingTheTopic() {
     AvroSerde<StartWorkflow> serde = new AvroSerde<>(registry, StartWorkflow.class);
-    StartWorkflow incomplete = new StartWorkflow("order-1", null, null, null);
+    StartWorkflow incomplete = new StartWorkflow("order-1", null, null, null,
+        IdReusePolicy.REFUSE_IF_EXISTS, null, null, null);
 
     assertThatThrownBy(() -> serde.serialize(STARTS, incomplete))
         .isInstanceOf(SerializationException.class)
@@ -362,5 +367,10 @@ class AvroSerdeTest {
 
     @Override
     public void close() {}
+  }
+
+  /** A generic record gets no defaults: the enum field of StartWorkflow must be set explicitly. */
+  private static GenericData.EnumSymbol reusePolicy(Schema startWorkflow, String symbol) {
+    return new GenericData.EnumSymbol(startWorkflow.getField("idReusePolicy").schema(), symbol);
   }
 }

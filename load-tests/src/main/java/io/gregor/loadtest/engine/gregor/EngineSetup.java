@@ -44,7 +44,7 @@ final class EngineSetup {
                                                    Duration maxCommitDelay, Map<String, String> streamsProperties) {
         GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
                 .bootstrapServers(bootstrap).schemaRegistryUrl(registry)
-                .topicPrefix(prefix).stateDir(stateDir.toString())
+                .topicPrefix(prefix).stateDir(stateDir.toString()).httpPort(0)
                 .partitions(partitions).taskPartitions(taskPartitions)
                 .speculativeDispatch(speculative).commitInterval(commitInterval).maxCommitDelay(maxCommitDelay)
                 .registerWorkflow(SequenceWorkflow.NAME, SequenceWorkflow::new)

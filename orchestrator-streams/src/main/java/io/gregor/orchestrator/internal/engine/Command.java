@@ -3,6 +3,7 @@ package io.gregor.orchestrator.internal.engine;
 import io.gregor.schemas.avro.FailureDetails;
 import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.TaskScheduled;
+import io.gregor.schemas.avro.TimerCancelled;
 import io.gregor.schemas.avro.TimerCreated;
 import io.gregor.schemas.avro.WorkflowCompleted;
 import io.gregor.schemas.avro.WorkflowFailed;
@@ -61,6 +62,27 @@ public sealed interface Command {
         @Override
         public String describe() {
             return "CreateTimer(id=" + timerId + ", fireAt=" + Instant.ofEpochMilli(fireAt) + ")";
+        }
+    }
+
+    /**
+     * Take a timer the code no longer needs out of the timer store: the event whose timeout it
+     * was arrived, or it lost an anyOf. It refers to the timer's sequence id and takes none itself.
+     */
+    record CancelTimer(int timerId, long fireAt) implements Command {
+        @Override
+        public Object toEvent() {
+            return new TimerCancelled(timerId, Instant.ofEpochMilli(fireAt));
+        }
+
+        @Override
+        public boolean matches(Object recorded) {
+            return recorded instanceof TimerCancelled t && t.getTimerId() == timerId;
+        }
+
+        @Override
+        public String describe() {
+            return "CancelTimer(id=" + timerId + ")";
         }
     }
 

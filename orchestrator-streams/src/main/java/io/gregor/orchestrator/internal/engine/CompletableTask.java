@@ -16,6 +16,8 @@ final class CompletableTask<T> implements Task<T> {
     private T value;
     private RuntimeException failure;
     private List<Runnable> callbacks;
+    /** Set on the task {@code createTimer} returns, so combinators can give the timer up. */
+    WorkflowExecution.TimerRef timer;
 
     CompletableTask(WorkflowExecution execution) {
         this.execution = execution;

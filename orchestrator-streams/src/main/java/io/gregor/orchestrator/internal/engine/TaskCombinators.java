@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * allOf and anyOf over tasks of one execution. They join through completion callbacks, which run
  * in the order the history completes the tasks, so the joined result is the same on every replay.
+ * They tell the execution which timers they wait on, so that an anyOf's losing timer is cancelled
+ * once nothing waits for it ({@link WorkflowExecution#released}).
  */
 final class TaskCombinators {
     private TaskCombinators() {
@@ -20,9 +22,11 @@ final class TaskCombinators {
             return all;
         }
         int[] remaining = {tasks.size()};
+        tasks.forEach(task -> execution.combined(own(task)));
         for (Task<T> task : tasks) {
             own(task).onDone(() -> {
                 if (--remaining[0] == 0) {
+                    tasks.forEach(t -> execution.released(own(t)));
                     join(all, tasks);
                 }
             });
@@ -54,8 +58,16 @@ final class TaskCombinators {
             throw new IllegalArgumentException("Expected at least one task for anyOf, but found none (instance " + instanceId + ")");
         }
         CompletableTask<Task<?>> first = new CompletableTask<>(execution);
+        // Every task is counted before any callback runs: one may be done already and complete the race at once.
+        tasks.forEach(task -> execution.combined(own(task)));
         for (Task<?> task : tasks) {
-            own(task).onDone(() -> first.complete(task));
+            own(task).onDone(() -> {
+                if (!first.isDone()) {
+                    // The losers' timers nobody else waits for are cancelled, so an idle instance leaves none behind.
+                    tasks.forEach(t -> execution.released(own(t)));
+                    first.complete(task);
+                }
+            });
         }
         return first;
     }

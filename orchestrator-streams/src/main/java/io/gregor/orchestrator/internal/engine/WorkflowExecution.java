@@ -7,6 +7,7 @@ import io.gregor.client.workflow.TaskFailedException;
 import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.client.workflow.WorkflowContext;
+import io.gregor.orchestrator.internal.engine.Command.CancelTimer;
 import io.gregor.orchestrator.internal.engine.Command.CompleteWorkflow;
 import io.gregor.orchestrator.internal.engine.Command.CreateTimer;
 import io.gregor.orchestrator.internal.engine.Command.FailWorkflow;
@@ -18,11 +19,14 @@ import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TaskScheduled;
+import io.gregor.schemas.avro.TimerCancelled;
 import io.gregor.schemas.avro.TimerCreated;
 import io.gregor.schemas.avro.TimerFired;
 import io.gregor.schemas.avro.WorkflowCompleted;
 import io.gregor.schemas.avro.WorkflowFailed;
+import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
+import io.gregor.schemas.avro.WorkflowSuspended;
 import io.gregor.schemas.avro.WorkflowTerminated;
 import io.gregor.schemas.payload.DataConverter;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +35,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +54,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept alive in a cache between events, so a step costs O(new events); rebuilt by replay only
  * after a restart, a rebalance or an eviction.
+ *
+ * <p>Between a {@link WorkflowSuspended} and the next {@link WorkflowResumed} no code runs: the
+ * inputs recorded meanwhile are held and fed to the code at the resume, in their order, at the
+ * resume's time. Because suspension is itself in the history, replay holds and releases the same
+ * inputs at the same places.
+ *
+ * <p>A timer the code no longer needs leaves the timer store through a {@link CancelTimer}
+ * command (recorded as {@link TimerCancelled}): the timeout timer of an event wait once the event
+ * arrived, and a timer that lost an anyOf once no other combinator uses it. A cancelled timer the
+ * code awaits or combines again is created anew with its original fire time, so cancelling never
+ * changes what the code observes.
  */
 public final class WorkflowExecution implements WorkflowContext {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
@@ -67,17 +85,45 @@ public final class WorkflowExecution implements WorkflowContext {
     private CompletableTask<?> blockedOn;
     private Command completion;
     private boolean ended;
+    private boolean started;
+    private boolean suspended;
     private Payload customStatus;
     private boolean customStatusChanged;
 
-    /** A task waiting for its result event; activityName is null for timers. */
-    private record Open(CompletableTask<Payload> task, String activityName) {
+    /** A task waiting for its result event; activityName is null for timers, fireAt meaningful only for them. */
+    private record Open(CompletableTask<Payload> task, String activityName, long fireAt) {
+    }
+
+    /**
+     * A timer the code holds as a task. {@code users} counts the combinators waiting on it: when
+     * the last one lets go while it is pending, nobody waits for it and it is cancelled.
+     */
+    static final class TimerRef {
+        private int timerId;
+        private final long fireAt;
+        private final CompletableTask<Payload> raw;
+        private int users;
+        private boolean cancelled;
+
+        private TimerRef(int timerId, long fireAt, CompletableTask<Payload> raw) {
+            this.timerId = timerId;
+            this.fireAt = fireAt;
+            this.raw = raw;
+        }
     }
 
     /** Tasks waiting for a result event, by sequence id. */
     private final Map<Integer, Open> open = new HashMap<>();
     /** Commands issued by the code and not yet matched with (replay) or recorded as (live) history. */
     private final LinkedHashMap<Integer, Command> unmatched = new LinkedHashMap<>();
+    /** Cancellations issued and not yet matched or recorded, by timer id; recorded after the new commands. */
+    private final LinkedHashMap<Integer, Command> unmatchedCancels = new LinkedHashMap<>();
+    /** Timers cancelled by the code, whose firing (already on its way when they were cancelled) is ignored. */
+    private final Set<Integer> cancelledTimers = new HashSet<>();
+    /** Inputs recorded while suspended, fed to the code on resume in their order. */
+    private final List<Object> held = new ArrayList<>();
+    /** The sequence ids the held inputs complete, so that a duplicate arriving meanwhile is still refused. */
+    private final Set<Integer> heldIds = new HashSet<>();
     private final Map<String, ArrayDeque<CompletableTask<Payload>>> eventWaiters = new HashMap<>();
     /** Events no one waited for yet; kept as records because a payload may be null. */
     private final Map<String, ArrayDeque<EventRaised>> bufferedEvents = new HashMap<>();
@@ -133,6 +179,9 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         List<Command> commands = new ArrayList<>(unmatched.values());
         unmatched.clear();
+        // After the new commands: a timer created and given up within one step is scheduled, then removed.
+        commands.addAll(unmatchedCancels.values());
+        unmatchedCancels.clear();
         if (completion != null) {
             commands.add(completion);
             completion = null;
@@ -151,9 +200,10 @@ public final class WorkflowExecution implements WorkflowContext {
      */
     public boolean accepts(Object event) {
         return switch (event) {
-            case TaskCompleted c -> isOpenActivity(c.getTaskId());
-            case TaskFailed f -> isOpenActivity(f.getTaskId());
-            case TimerFired t -> open.containsKey(t.getTimerId()) && open.get(t.getTimerId()).activityName() == null;
+            case TaskCompleted c -> isOpenActivity(c.getTaskId()) && !heldIds.contains(c.getTaskId());
+            case TaskFailed f -> isOpenActivity(f.getTaskId()) && !heldIds.contains(f.getTaskId());
+            case TimerFired t -> isOpenTimer(t.getTimerId()) && !heldIds.contains(t.getTimerId());
+            case WorkflowStarted s -> !started && !ended;
             default -> !ended;
         };
     }
@@ -161,6 +211,27 @@ public final class WorkflowExecution implements WorkflowContext {
     private boolean isOpenActivity(int id) {
         Open o = open.get(id);
         return o != null && o.activityName() != null;
+    }
+
+    private boolean isOpenTimer(int id) {
+        Open o = open.get(id);
+        return o != null && o.activityName() == null;
+    }
+
+    /** @return the timers the code has pending, timer id to fire time; what an ending instance leaves in the timer store */
+    public Map<Integer, Long> openTimers() {
+        Map<Integer, Long> timers = new TreeMap<>();
+        open.forEach((id, o) -> {
+            if (o.activityName() == null) {
+                timers.put(id, o.fireAt());
+            }
+        });
+        return timers;
+    }
+
+    /** @return true while suspended: no code runs, inputs are held */
+    public boolean isSuspended() {
+        return suspended;
     }
 
     /** @return the number of history events this execution has consumed or produced */
@@ -193,11 +264,62 @@ public final class WorkflowExecution implements WorkflowContext {
     }
 
     private void applyEvent(HistoryEvent event) {
-        currentTime = event.getTimestamp().toEpochMilli();
         historyLength++;
-        switch (event.getEvent()) {
-            case WorkflowStarted started -> {
-                input = started.getInput();
+        Object body = event.getEvent();
+        if (suspended && isInput(body)) {
+            hold(body);
+            return;
+        }
+        currentTime = event.getTimestamp().toEpochMilli();
+        dispatch(body);
+    }
+
+    private static boolean isInput(Object body) {
+        return body instanceof TaskCompleted || body instanceof TaskFailed || body instanceof TimerFired || body instanceof EventRaised
+                || body instanceof WorkflowStarted;
+    }
+
+    private void hold(Object body) {
+        held.add(body);
+        if (body instanceof WorkflowStarted) {
+            started = true;
+        }
+        Integer id = sequenceIdOf(body);
+        if (id != null) {
+            heldIds.add(id);
+        }
+    }
+
+    /** @return the sequence id an input completes, or null for one that completes none (an event, the start) */
+    private static Integer sequenceIdOf(Object body) {
+        return switch (body) {
+            case TaskCompleted c -> c.getTaskId();
+            case TaskFailed f -> f.getTaskId();
+            case TimerFired t -> t.getTimerId();
+            default -> null;
+        };
+    }
+
+    /**
+     * Feeds the held inputs at the resume's time: the code runs now, not when they arrived. An
+     * input stays in {@link #heldIds} until it is fed, so a timer whose firing is still to come is
+     * not cancelled by an earlier one.
+     */
+    private void release() {
+        suspended = false;
+        List<Object> due = new ArrayList<>(held);
+        held.clear();
+        for (Object body : due) {
+            heldIds.remove(sequenceIdOf(body));
+            dispatch(body);
+        }
+    }
+
+    private void dispatch(Object body) {
+        switch (body) {
+            case WorkflowStarted workflowStarted -> {
+                started = true;
+                input = workflowStarted.getInput();
                 thread.start("gregor-wf-" + instanceId, this::runCode);
                 afterRun();
             }
@@ -211,7 +333,15 @@ public final class WorkflowExecution implements WorkflowContext {
                 task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(),
                         FailureMapping.toPublic(failed.getFailure())));
             }
-            case TimerFired fired -> resolve(fired.getTimerId(), "TimerFired").task().complete(null);
+            case TimerFired fired -> {
+                // Defensive: a firing of a cancelled timer is refused by accepts(), so it is never recorded to replay.
+                if (!cancelledTimers.contains(fired.getTimerId()) || open.containsKey(fired.getTimerId())) {
+                    resolve(fired.getTimerId(), "TimerFired").task().complete(null);
+                }
+            }
+            case TimerCancelled cancelled -> matchCancel(cancelled);
+            case WorkflowSuspended s -> suspended = true;
+            case WorkflowResumed r -> release();
             case EventRaised raised -> deliver(raised);
             case WorkflowCompleted c -> matchCompletion(c, "WorkflowCompleted");
             case WorkflowFailed f -> matchCompletion(f, "WorkflowFailed");
@@ -220,7 +350,7 @@ public final class WorkflowExecution implements WorkflowContext {
                 thread.destroy();
             }
             default -> throw new IllegalStateException("Expected a known history event, but found "
-                    + event.getEvent().getClass().getName() + " in instance " + instanceId);
+                    + body.getClass().getName() + " in instance " + instanceId);
         }
         resumeWhileUnblocked();
     }
@@ -235,6 +365,18 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         if (!issued.matches(recorded)) {
             throw NonDeterministicWorkflowException.mismatch(instanceId, sequenceId, recordedDescription, issued.describe());
+        }
+    }
+
+    private void matchCancel(TimerCancelled recorded) {
+        String description = "TimerCancelled(id=" + recorded.getTimerId() + ")";
+        if (!replaying) {
+            throw new IllegalStateException("Expected only input events in a live step, but found " + description);
+        }
+        Command issued = unmatchedCancels.remove(recorded.getTimerId());
+        if (issued == null) {
+            throw new NonDeterministicWorkflowException("Non-deterministic workflow (instance " + instanceId + "): history has "
+                    + description + ", but the code did not give up timer " + recorded.getTimerId());
         }
     }
 
@@ -307,6 +449,9 @@ public final class WorkflowExecution implements WorkflowContext {
             return;
         }
         checkWorkflowThread("Task.await()");
+        if (task.timer != null) {
+            revive(task.timer);
+        }
         while (!task.isDone()) {
             blockedOn = task;
             thread.yieldToEngine();
@@ -320,21 +465,66 @@ public final class WorkflowExecution implements WorkflowContext {
         }
     }
 
-    private CompletableTask<Payload> issue(Command command, int sequenceId, String activityName) {
+    private CompletableTask<Payload> issue(Command command, int sequenceId, String activityName, long fireAt) {
         unmatched.put(sequenceId, command);
         CompletableTask<Payload> task = new CompletableTask<>(this);
-        open.put(sequenceId, new Open(task, activityName));
+        open.put(sequenceId, new Open(task, activityName, fireAt));
         return task;
     }
 
     private CompletableTask<Payload> scheduleAttempt(String name, Payload payload, int attempt) {
         int id = nextSequenceId++;
-        return issue(new ScheduleTask(id, name, payload, attempt), id, name);
+        return issue(new ScheduleTask(id, name, payload, attempt), id, name, -1);
     }
 
     private CompletableTask<Payload> startTimer(long fireAt) {
         int id = nextSequenceId++;
-        return issue(new CreateTimer(id, fireAt), id, null);
+        return issue(new CreateTimer(id, fireAt), id, null, fireAt);
+    }
+
+    /**
+     * Removes a pending timer from the store; one that fired already, or whose firing is held, is left alone.
+     *
+     * @return whether it was cancelled
+     */
+    private boolean cancelTimer(int timerId) {
+        Open timer = open.get(timerId);
+        if (timer == null || timer.activityName() != null || heldIds.contains(timerId)) {
+            return false;
+        }
+        open.remove(timerId);
+        cancelledTimers.add(timerId);
+        unmatchedCancels.put(timerId, new CancelTimer(timerId, timer.fireAt()));
+        return true;
+    }
+
+    /** A combinator waits on the task: a cancelled timer comes back, and it is not cancelled while the combinator waits. */
+    void combined(CompletableTask<?> task) {
+        TimerRef timer = task.timer;
+        if (timer != null) {
+            revive(timer);
+            timer.users++;
+        }
+    }
+
+    /** A combinator no longer waits on the task: a timer nobody else waits for is cancelled. */
+    void released(CompletableTask<?> task) {
+        TimerRef timer = task.timer;
+        if (timer != null && --timer.users == 0 && !task.isDone() && blockedOn != task && !timer.cancelled) {
+            timer.cancelled = cancelTimer(timer.timerId);
+        }
+    }
+
+    /** The code uses a timer it gave up: it is created anew under a new sequence id, due at its original time. */
+    private void revive(TimerRef timer) {
+        if (!timer.cancelled || timer.raw.isDone()) {
+            return;
+        }
+        int id = nextSequenceId++;
+        unmatched.put(id, new CreateTimer(id, timer.fireAt));
+        open.put(id, new Open(timer.raw, null, timer.fireAt));
+        timer.timerId = id;
+        timer.cancelled = false;
     }
 
     /** Each failed attempt waits on a durable timer, then schedules the next attempt under a new id. */
@@ -418,7 +608,11 @@ public final class WorkflowExecution implements WorkflowContext {
     @Override
     public Task<Void> createTimer(Instant fireAt) {
         checkWorkflowThread("createTimer");
-        return startTimer(fireAt.toEpochMilli()).map(p -> null);
+        int id = nextSequenceId;
+        CompletableTask<Payload> raw = startTimer(fireAt.toEpochMilli());
+        CompletableTask<Void> task = raw.map(p -> null);
+        task.timer = new TimerRef(id, fireAt.toEpochMilli(), raw);
+        return task;
     }
 
     @Override
@@ -441,7 +635,9 @@ public final class WorkflowExecution implements WorkflowContext {
             ArrayDeque<CompletableTask<Payload>> waiters = eventWaiters.computeIfAbsent(key, k -> new ArrayDeque<>());
             waiters.add(event);
             if (timeout != null && !timeout.isNegative()) {
+                int timerId = nextSequenceId;
                 CompletableTask<Payload> timer = startTimer(currentTime + timeout.toMillis());
+                event.onDone(() -> cancelTimer(timerId));
                 timer.onDone(() -> {
                     if (!event.isDone()) {
                         waiters.remove(event);

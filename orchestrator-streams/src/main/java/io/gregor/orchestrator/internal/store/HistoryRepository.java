@@ -27,11 +27,13 @@ public final class HistoryRepository {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final AvroSerde<HistoryBatch> serde;
+    private final HistoryReader reader;
 
     /** @param store the underlying store @param serde value serde */
     public HistoryRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<HistoryBatch> serde) {
         this.store = store;
         this.serde = serde;
+        this.reader = new HistoryReader(store, serde);
     }
 
     /**
@@ -54,10 +56,26 @@ public final class HistoryRepository {
      * @return how many events its history holds (0 for none), from the key of its newest record
      */
     public int length(String instanceId) {
-        try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(StoreKeys.history(instanceId, 0),
+        return reader.length(instanceId);
+    }
+
+    /**
+     * Deletes an instance's whole history: one tombstone per record, so the compacted changelog
+     * forgets it.
+     *
+     * @param instanceId the instance
+     * @return how many records were deleted
+     */
+    public int deleteAll(String instanceId) {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(StoreKeys.history(instanceId, 0),
                 StoreKeys.history(instanceId, Integer.MAX_VALUE))) {
-            return it.hasNext() ? StoreKeys.historySequence(it.peekNextKey()) + 1 : 0;
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
         }
+        keys.forEach(store::delete);
+        return keys.size();
     }
 
     /**
@@ -66,21 +84,6 @@ public final class HistoryRepository {
      * @throws IllegalStateException if a record does not continue where the previous one ended
      */
     public List<HistoryEvent> load(String instanceId) {
-        List<HistoryEvent> events = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(StoreKeys.history(instanceId, 0),
-                StoreKeys.history(instanceId, Integer.MAX_VALUE))) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                List<HistoryEvent> batch = serde.deserialize(STORE, entry.value).getEvents();
-                int last = StoreKeys.historySequence(entry.key);
-                if (last != events.size() + batch.size() - 1) {
-                    throw new IllegalStateException("Expected the history record of instance " + instanceId + " after sequence "
-                            + (events.size() - 1) + " to end at sequence " + (events.size() + batch.size() - 1) + " (" + batch.size()
-                            + " events), but its key says " + last);
-                }
-                events.addAll(batch);
-            }
-        }
-        return events;
+        return reader.load(instanceId);
     }
 }

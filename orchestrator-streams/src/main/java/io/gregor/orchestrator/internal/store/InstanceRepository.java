@@ -12,16 +12,23 @@ public final class InstanceRepository {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final AvroSerde<InstanceMetadata> serde;
+    private final InstanceReader reader;
 
     /** @param store the underlying store @param serde value serde */
     public InstanceRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<InstanceMetadata> serde) {
         this.store = store;
         this.serde = serde;
+        this.reader = new InstanceReader(store, serde);
     }
 
     /** @param instanceId the id @return its metadata, or null */
     public InstanceMetadata get(String instanceId) {
-        return serde.deserialize(STORE, store.get(StoreKeys.instance(instanceId)));
+        return reader.get(instanceId);
+    }
+
+    /** @param instanceId the instance whose metadata is deleted (a tombstone in the changelog) */
+    public void delete(String instanceId) {
+        store.delete(StoreKeys.instance(instanceId));
     }
 
     /** @param metadata the metadata to store under its instance id */

@@ -42,6 +42,20 @@ public final class TimerRepository {
     }
 
     /**
+     * Removes a timer that is no longer wanted. Its key starts with its due time, so the caller
+     * names it fully (from the history's TimerCreated, the execution's open timers or the
+     * instance's metadata); a timer already taken because it was due is not there any more, and
+     * its firing finds an instance that no longer waits for it.
+     *
+     * @param instanceId its instance
+     * @param timerId    its id
+     * @param fireAt     its due time
+     */
+    public void cancel(String instanceId, int timerId, long fireAt) {
+        store.delete(StoreKeys.timer(fireAt, instanceId, timerId));
+    }
+
+    /**
      * Removes and returns the timers due at {@code now}, earliest first.
      *
      * @param now   the current time

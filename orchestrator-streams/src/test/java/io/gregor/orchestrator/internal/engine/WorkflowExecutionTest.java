@@ -12,6 +12,7 @@ import io.gregor.client.workflow.TaskCanceledException;
 import io.gregor.client.workflow.TaskFailedException;
 import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
+import io.gregor.orchestrator.internal.engine.Command.CancelTimer;
 import io.gregor.orchestrator.internal.engine.Command.CompleteWorkflow;
 import io.gregor.orchestrator.internal.engine.Command.CreateTimer;
 import io.gregor.orchestrator.internal.engine.Command.FailWorkflow;
@@ -22,7 +23,9 @@ import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TimerFired;
+import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
+import io.gregor.schemas.avro.WorkflowSuspended;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -402,6 +405,129 @@ class WorkflowExecutionTest {
         assertThat(output(last)).isEqualTo("a[f1, f2]!");
         assertThat(replayed.isEnded()).as("the replay matched every command, the completion included").isTrue();
         assertThat(replayed.historyLength()).isEqualTo(recorded.events().size());
+    }
+
+    // ------------------------------------------------------------------ timers nobody waits for
+
+    /** Runs the inputs live, recording each step's commands after its input as the processor does. */
+    private static List<Command> runLive(WorkflowExecution live, History recorded, List<HistoryEvent> inputs) {
+        List<Command> last = List.of();
+        for (HistoryEvent in : inputs) {
+            last = live.apply(List.of(in));
+            recorded.at(in.getTimestamp().toEpochMilli()).add(in.getEvent()).record(last);
+        }
+        return last;
+    }
+
+    @Test
+    void anEventBeforeItsTimeoutCancelsTheTimeoutTimer() {
+        WorkflowExecution e = execution(APPROVAL);
+        e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
+
+        List<Command> second = e.apply(List.of(input(T0 + 10, new EventRaised("approval", JSON.serialize("yes")))));
+
+        assertThat(second).hasSize(2).first().isEqualTo(new CancelTimer(0, T0 + 3_600_000));
+        assertThat(output(second)).isEqualTo("yes");
+        assertThat(e.accepts(new TimerFired(0, Instant.ofEpochMilli(T0 + 3_600_000)))).as("a firing already on its way").isFalse();
+    }
+
+    static final Workflow RACE_THEN_TIMER_AGAIN = ctx -> {
+        Task<String> activity = ctx.callActivity("Slow", null, String.class);
+        Task<Void> timer = ctx.createTimer(Duration.ofSeconds(5));
+        String winner = ctx.anyOf(activity, timer).await() == timer ? "timer" : activity.await();
+        if (ctx.getInput(Boolean.class) == Boolean.TRUE) {
+            timer.await();
+            return winner + ", then the timer";
+        }
+        return winner;
+    };
+
+    @Test
+    void aTimerThatLostAnAnyOfIsCancelledAndReplayMatchesTheCancellation() {
+        WorkflowExecution live = execution(RACE_THEN_TIMER_AGAIN);
+        History recorded = History.startingAt(T0);
+
+        List<Command> last = runLive(live, recorded, List.of(input(T0, new WorkflowStarted("Test", JSON.serialize(false))),
+                input(T0 + 1000, new TaskCompleted(0, JSON.serialize("fast")))));
+
+        assertThat(last).hasSize(2).first().isEqualTo(new CancelTimer(1, T0 + 5000));
+        assertThat(output(last)).isEqualTo("fast");
+        WorkflowExecution replayed = execution(RACE_THEN_TIMER_AGAIN);
+        replayed.replay(recorded.events());
+        assertThat(replayed.isEnded()).as("the replay matched the cancellation").isTrue();
+    }
+
+    @Test
+    void aCancelledTimerTheCodeAwaitsAgainIsCreatedAnewAtItsOriginalFireTime() {
+        WorkflowExecution e = execution(RACE_THEN_TIMER_AGAIN);
+        e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize(true)))));
+
+        List<Command> afterRace = e.apply(List.of(input(T0 + 1000, new TaskCompleted(0, JSON.serialize("fast")))));
+        List<Command> end = e.apply(List.of(input(T0 + 5000, new TimerFired(2, Instant.ofEpochMilli(T0 + 5000)))));
+
+        assertThat(afterRace).containsExactly(new CreateTimer(2, T0 + 5000), new CancelTimer(1, T0 + 5000));
+        assertThat(output(end)).isEqualTo("fast, then the timer");
+    }
+
+    @Test
+    void aTimerInAnotherPendingCombinatorIsNotCancelledWhenItLosesAnAnyOf() {
+        Workflow twoRaces = ctx -> {
+            Task<Void> timer = ctx.createTimer(Duration.ofSeconds(5));
+            Task<String> a = ctx.callActivity("A", null, String.class);
+            Task<String> b = ctx.callActivity("B", null, String.class);
+            Task<Task<?>> second = ctx.anyOf(b, timer);
+            ctx.anyOf(a, timer).await();
+            return second.await() == timer ? "timer" : "b";
+        };
+        WorkflowExecution e = execution(twoRaces);
+        e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
+
+        List<Command> afterA = e.apply(List.of(input(T0 + 1, new TaskCompleted(1, JSON.serialize("a")))));
+        List<Command> end = e.apply(List.of(input(T0 + 5000, new TimerFired(0, Instant.ofEpochMilli(T0 + 5000)))));
+
+        assertThat(afterA).as("the second anyOf still waits on the timer").isEmpty();
+        assertThat(output(end)).isEqualTo("timer");
+    }
+
+    @Test
+    void theOpenTimersAreWhatAnEndingInstanceLeavesInTheStore() {
+        WorkflowExecution e = execution(ctx -> {
+            ctx.createTimer(Duration.ofMinutes(1)); // never awaited
+            return ctx.callActivity("A", null, String.class).await();
+        });
+        e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
+
+        e.apply(List.of(input(T0 + 1, new TaskCompleted(1, JSON.serialize("a")))));
+
+        assertThat(e.isEnded()).isTrue();
+        assertThat(e.openTimers()).containsExactly(java.util.Map.entry(0, T0 + 60_000));
+    }
+
+    // ------------------------------------------------------------------ suspension
+
+    static final Workflow ACTIVITY_THEN_EVENT = ctx -> {
+        String a = ctx.callActivity("A", null, String.class).await();
+        String event = ctx.waitForExternalEvent("go", String.class).await();
+        return a + event + "@" + ctx.getCurrentInstant().toEpochMilli();
+    };
+
+    @Test
+    void inputsArrivingWhileSuspendedAreHeldAndFedInTheirOrderOnResume() {
+        WorkflowExecution live = execution(ACTIVITY_THEN_EVENT);
+        History recorded = History.startingAt(T0);
+        runLive(live, recorded, List.of(input(T0, new WorkflowStarted("Test", null)), input(T0 + 1, new WorkflowSuspended("maintenance"))));
+
+        List<Command> whileSuspended = runLive(live, recorded, List.of(input(T0 + 2, new TaskCompleted(0, JSON.serialize("a"))),
+                input(T0 + 3, new EventRaised("go", JSON.serialize("!")))));
+        boolean duplicateAccepted = live.accepts(new TaskCompleted(0, JSON.serialize("a")));
+        List<Command> resumed = runLive(live, recorded, List.of(input(T0 + 100, new WorkflowResumed(null))));
+
+        assertThat(whileSuspended).as("no code ran while suspended").isEmpty();
+        assertThat(duplicateAccepted).as("a duplicate of a held result").isFalse();
+        assertThat(output(resumed)).as("both held inputs, in order, at the resume's time").isEqualTo("a!@" + (T0 + 100));
+        WorkflowExecution replayed = execution(ACTIVITY_THEN_EVENT);
+        replayed.replay(recorded.events());
+        assertThat(replayed.isEnded()).as("replay holds and releases the same inputs").isTrue();
     }
 
     private static TaskFailed failure(int taskId) {

@@ -126,6 +126,7 @@ public final class ChildApps {
                 .schemaRegistryUrl(config.registry())
                 .topicPrefix(config.prefix())
                 .applicationId(config.require("applicationId"))
+                .httpPort(0)
                 .registerWorkflow(COUNT_TO, CountToWorkflow::new)
                 .registerWorkflow(FAN_OUT, FanOutWorkflow::new)
                 .registerWorkflow(RACE, RaceWorkflow::new)

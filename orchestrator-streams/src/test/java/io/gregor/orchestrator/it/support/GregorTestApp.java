@@ -95,7 +95,8 @@ public final class GregorTestApp implements AutoCloseable {
                 .applicationId(applicationId)
                 .stateDir(stateDir.toString())
                 .partitions(builder.partitions)
-                .taskPartitions(builder.taskPartitions);
+                .taskPartitions(builder.taskPartitions)
+                .httpPort(0);
         builder.workflows.forEach(orchestratorBuilder::registerWorkflow);
         orchestrator = track(orchestratorBuilder.build());
         // Creates the topics; the worker and the client need them.

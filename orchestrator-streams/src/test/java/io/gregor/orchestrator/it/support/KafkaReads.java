@@ -7,6 +7,7 @@ import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TaskScheduled;
+import io.gregor.schemas.avro.TimerCancelled;
 import io.gregor.schemas.avro.TimerCreated;
 import io.gregor.schemas.avro.TimerFired;
 import io.gregor.schemas.avro.WorkflowCompleted;
@@ -373,7 +374,8 @@ public final class KafkaReads {
      * {@code WorkflowStarted(Chain)}, {@code TaskScheduled(0, Greet, attempt 1)},
      * {@code TaskCompleted(0)}, {@code TaskFailed(0)}, {@code TimerCreated(1)}, {@code TimerFired(1)},
      * {@code EventRaised(approval)}, {@code WorkflowCompleted}, {@code WorkflowFailed(type)},
-     * {@code WorkflowTerminated}. Payloads and times are left out.
+     * {@code WorkflowTerminated}, {@code TimerCancelled(1)}; other events by their type's name.
+     * Payloads and times are left out.
      *
      * @param event the event
      * @return its summary
@@ -386,6 +388,7 @@ public final class KafkaReads {
             case TaskFailed f -> "TaskFailed(" + f.getTaskId() + ")";
             case TimerCreated t -> "TimerCreated(" + t.getTimerId() + ")";
             case TimerFired t -> "TimerFired(" + t.getTimerId() + ")";
+            case TimerCancelled t -> "TimerCancelled(" + t.getTimerId() + ")";
             case EventRaised e -> "EventRaised(" + e.getName() + ")";
             case WorkflowCompleted c -> "WorkflowCompleted";
             case WorkflowFailed f -> "WorkflowFailed(" + f.getFailure().getErrorType() + ")";
