@@ -20,7 +20,9 @@ public enum InputKind {
   /** A {@code DurableTimer} that is due, written by the orchestrator's timer punctuator. */
   TIMER("timer"),
   /** A {@code RerunStart}: a new instance with a copied history prefix, written by the orchestrator. */
-  RERUN("rerun");
+  RERUN("rerun"),
+  /** A {@code ChildWorkflowEnded}: a child's end, to its parent, written by the orchestrator. */
+  CHILD("child");
 
   /** The name of the header that carries the kind. */
   public static final String HEADER = "gregor.input";

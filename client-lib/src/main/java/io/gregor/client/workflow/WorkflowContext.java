@@ -163,4 +163,53 @@ public interface WorkflowContext {
     default Task<Task<?>> anyOf(Task<?>... tasks) {
         return anyOf(List.of(tasks));
     }
+
+    /**
+     * Starts a child workflow with default options (derived id, single attempt, terminated if
+     * this workflow ends first). The child may run on another orchestrator; its start and its end
+     * travel through Kafka.
+     *
+     * @param name       the child's registered workflow name
+     * @param input      its input, or null
+     * @param resultType the type of its output ({@code Void.class} for none)
+     * @param <T>        the type of the output
+     * @return a task that completes with the child's output, or fails with {@link TaskFailedException}
+     *         carrying the child's failure details
+     */
+    default <T> Task<T> callChildWorkflow(String name, Object input, Class<T> resultType) {
+        return callChildWorkflow(name, input, null, resultType);
+    }
+
+    /**
+     * Starts a child workflow.
+     *
+     * @param name       the child's registered workflow name
+     * @param input      its input, or null
+     * @param options    instance id, retry and parent-close policy, or null for the defaults
+     * @param resultType the type of its output ({@code Void.class} for none)
+     * @param <T>        the type of the output
+     * @return a task that completes with the output of the first successful attempt, or fails with
+     *         {@link TaskFailedException} carrying the last attempt's failure (a terminated child fails too)
+     */
+    <T> Task<T> callChildWorkflow(String name, Object input, ChildWorkflowOptions options, Class<T> resultType);
+
+    /**
+     * Ends this generation of the instance and starts the next one under the same id with a fresh
+     * history and {@code newInput}; events that arrived and were not consumed are carried over.
+     * Does not return: the code of this generation stops here. Use it for eternal workflows, so
+     * the history stays bounded by one generation.
+     *
+     * @param newInput the next generation's input, or null
+     */
+    default void continueAsNew(Object newInput) {
+        continueAsNew(newInput, true);
+    }
+
+    /**
+     * As {@link #continueAsNew(Object)}.
+     *
+     * @param newInput              the next generation's input, or null
+     * @param keepUnprocessedEvents whether events no code consumed are delivered to the next generation
+     */
+    void continueAsNew(Object newInput, boolean keepUnprocessedEvents);
 }

@@ -1,6 +1,7 @@
 package io.gregor.orchestrator.internal;
 
 import io.gregor.schemas.avro.ActivityResult;
+import io.gregor.schemas.avro.ChildWorkflowEnded;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.RerunStart;
@@ -58,6 +59,14 @@ sealed interface Input {
         @Override
         public String instanceId() {
             return timer.getInstanceId();
+        }
+    }
+
+    /** A child's end, for its parent (internal, from the child's orchestrator). */
+    record ChildEnded(ChildWorkflowEnded ended) implements Input {
+        @Override
+        public String instanceId() {
+            return ended.getParentInstanceId();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.gregor.orchestrator.internal;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
+import io.gregor.schemas.avro.ChildWorkflowEnded;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.RerunStart;
@@ -31,6 +32,7 @@ final class InputDecoder {
     private final AvroSerde<ActivityResult> results;
     private final AvroSerde<DurableTimer> timers;
     private final AvroSerde<RerunStart> reruns;
+    private final AvroSerde<ChildWorkflowEnded> childEnds;
 
     InputDecoder(Topics topics, SchemaRegistryClient registry) {
         this.topics = topics;
@@ -40,6 +42,7 @@ final class InputDecoder {
         this.results = new AvroSerde<>(registry, ActivityResult.class);
         this.timers = new AvroSerde<>(registry, DurableTimer.class);
         this.reruns = new AvroSerde<>(registry, RerunStart.class);
+        this.childEnds = new AvroSerde<>(registry, ChildWorkflowEnded.class);
     }
 
     /**
@@ -74,6 +77,7 @@ final class InputDecoder {
             case RESULT -> new Input.Result(results.deserialize(topic, value));
             case TIMER -> new Input.TimerDue(timers.deserialize(topic, value));
             case RERUN -> new Input.Rerun(reruns.deserialize(topic, value));
+            case CHILD -> new Input.ChildEnded(childEnds.deserialize(topic, value));
         };
         String id = input.instanceId();
         requireNonBlank(id, "instanceId", id);

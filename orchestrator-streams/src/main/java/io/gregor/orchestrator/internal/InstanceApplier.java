@@ -4,6 +4,7 @@ import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.WorkflowCompleted;
+import io.gregor.schemas.avro.WorkflowContinuedAsNew;
 import io.gregor.schemas.avro.WorkflowFailed;
 import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
@@ -44,6 +45,13 @@ final class InstanceApplier {
             case WorkflowTerminated terminated -> {
                 meta.setStatus(RuntimeStatus.TERMINATED);
                 meta.setOutput(terminated.getOutput());
+            }
+            case WorkflowContinuedAsNew continued -> {
+                // Transient: the next generation's WorkflowStarted, in the same step, makes it RUNNING again.
+                meta.setStatus(RuntimeStatus.CONTINUED_AS_NEW);
+                meta.setInput(continued.getInput());
+                // The next generation's history starts afresh under the same id.
+                meta.setHistoryLength(0);
             }
             default -> {
                 // other events change only length and time

@@ -11,13 +11,19 @@ import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
 import io.gregor.schemas.Failures;
 import io.gregor.schemas.avro.ActivityTask;
+import io.gregor.schemas.avro.ChildWorkflowEnded;
+import io.gregor.schemas.avro.ChildWorkflowScheduled;
 import io.gregor.schemas.avro.DurableTimer;
+import io.gregor.schemas.avro.EventRaised;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.avro.ParentClosePolicy;
+import io.gregor.schemas.avro.PurgeWorkflow;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.avro.TaskScheduled;
 import io.gregor.schemas.avro.TerminateWorkflow;
+import io.gregor.schemas.avro.WorkflowControl;
 import io.gregor.schemas.avro.WorkflowFailed;
 import io.gregor.schemas.avro.WorkflowStarted;
 import io.gregor.schemas.avro.WorkflowTerminated;
@@ -46,11 +52,18 @@ import org.slf4j.LoggerFactory;
  * <p>It also carries out what the lifecycle handlers decide (create a delayed instance, terminate,
  * purge, continue a rerun's copied history) without deciding anything itself: whether a verb
  * applies to an instance is the handler's rule. What every instance that ends needs is done
- * here, once: its pending timers leave the timer store and, under a retention policy, a timer to
- * purge it is written.
+ * here, once: its pending timers leave the timer store, its running children under the TERMINATE
+ * parent-close policy are terminated, a child tells its parent (both through the inbox, as they may
+ * live on other partitions) and, under a retention policy, a timer to purge it is written. A
+ * continue-as-new ends one generation and starts the next in the same step.
  */
 final class InstanceStepper {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStepper.class);
+    /**
+     * Generations that may follow one another in one step (each continuing before it awaits
+     * anything); beyond it the code loops, and the instance is stalled rather than the thread.
+     */
+    static final int MAX_GENERATIONS_PER_STEP = 100;
 
     private final InstanceRepository instances;
     private final HistoryRepository history;
@@ -146,13 +159,34 @@ final class InstanceStepper {
                     task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now)), now);
         }
         open.timers().forEach((timerId, fireAt) -> timers.schedule(new DurableTimer(meta.getInstanceId(), timerId, Instant.ofEpochMilli(fireAt))));
+        // The copied children belong to the source: starting them again under their ids is refused, which fails the task rather than leave it waiting.
+        open.children().values().forEach(child -> applyEffect(meta, new Command.ScheduleChild(child.getTaskId(), child.getName(),
+                child.getInstanceId(), child.getInput(), child.getAttempt(), child.getParentClosePolicy()), now));
         execute(step, execution, List.of(), Instant.ofEpochMilli(now));
     }
 
     private static InstanceMetadata pending(StartWorkflow start, long now) {
         return InstanceMetadata.newBuilder().setInstanceId(start.getInstanceId()).setWorkflowName(start.getWorkflowName())
                 .setStatus(RuntimeStatus.PENDING).setCreatedAt(Instant.ofEpochMilli(now)).setUpdatedAt(Instant.ofEpochMilli(now))
-                .setHistoryLength(0).build();
+                .setHistoryLength(0).setParentInstanceId(start.getParentInstanceId()).setParentTaskId(start.getParentTaskId()).build();
+    }
+
+    /**
+     * A child's start that cannot run (its id is taken) fails the parent's task at once, rather
+     * than leave the parent waiting for an end that never comes.
+     */
+    void refuseChild(StartWorkflow start, String reason, long now) {
+        outputs.childEnded(new ChildWorkflowEnded(start.getParentInstanceId(), start.getParentTaskId(), start.getInstanceId(),
+                RuntimeStatus.FAILED, null, FailureMapping.of("io.gregor.ChildStartRefused", reason)), now);
+    }
+
+    /** Sends a purge to every child the instance ever started: their ids are in its history. */
+    void purgeChildren(InstanceMetadata meta, long now) {
+        for (HistoryEvent event : history.load(meta.getInstanceId())) {
+            if (event.getEvent() instanceof ChildWorkflowScheduled child) {
+                outputs.childControl(new WorkflowControl(child.getInstanceId(), new PurgeWorkflow(true)), now);
+            }
+        }
     }
 
     /** @return the registered workflow; for an unregistered name the instance is recorded as failed at its start, and empty */
@@ -195,7 +229,10 @@ final class InstanceStepper {
     void terminate(InstanceMetadata meta, TerminateWorkflow request, long now) {
         Step step = new Step(meta);
         cache.evict(meta.getInstanceId());
-        step.leftoverTimers = OpenWork.of(history.load(meta.getInstanceId())).timers();
+        OpenWork open = OpenWork.of(history.load(meta.getInstanceId()));
+        step.leftoverTimers = open.timers();
+        // Not recursive: every child runs on, whatever its parent-close policy.
+        step.leftoverChildren = request.getRecursive() ? List.copyOf(open.children().values()) : List.of();
         step.record(new HistoryEvent(monotonic(now, meta, null), new WorkflowTerminated(request.getReason(), request.getOutput())));
         step.save(false, meta.getUpdatedAt().toEpochMilli());
     }
@@ -254,8 +291,13 @@ final class InstanceStepper {
         }
         if (execution.isEnded()) {
             step.leftoverTimers = execution.openTimers();
+            step.leftoverChildren = execution.openChildren().stream().map(c -> (ChildWorkflowScheduled) c.toEvent()).toList();
             cache.evict(meta.getInstanceId());
             execution.destroy();
+            if (!commands.isEmpty() && commands.getLast() instanceof Command.ContinueAsNew next) {
+                continueAsNew(step, next, at);
+                return;
+            }
         } else {
             cache.put(meta.getInstanceId(), execution);
         }
@@ -274,7 +316,48 @@ final class InstanceStepper {
             case Command.FailWorkflow f -> {
                 // status and failure come from the recorded event (InstanceApplier)
             }
+            case Command.ScheduleChild c -> outputs.childStart(StartWorkflow.newBuilder().setInstanceId(c.instanceId()).setWorkflowName(c.name())
+                    .setInput(c.input()).setRequestedBy("workflow " + meta.getInstanceId()).setParentInstanceId(meta.getInstanceId())
+                    .setParentTaskId(c.taskId()).build(), now);
+            case Command.ContinueAsNew c -> {
+                // the next generation starts in execute(), once this one's commands are recorded
+            }
         }
+    }
+
+    /**
+     * Ends the generation {@code ending} recorded and starts the next in the same step, so that
+     * both are durable together: the old generation's history records are deleted (tombstones),
+     * its timers and children are let go as at any end, and the new generation's history starts
+     * at sequence 0 with its WorkflowStarted and then the events the old code did not consume,
+     * in their order. The old generation's own events are never written: they would be deleted
+     * in the same transaction.
+     */
+    private void continueAsNew(Step ending, Command.ContinueAsNew next, Instant at) {
+        InstanceMetadata meta = ending.meta;
+        String id = meta.getInstanceId();
+        ending.release(at.toEpochMilli());
+        history.deleteAll(id);
+        Step step = new Step(meta);
+        step.generation = ending.generation + 1;
+        if (step.generation > MAX_GENERATIONS_PER_STEP) {
+            step.record(new HistoryEvent(at, new WorkflowStarted(meta.getWorkflowName(), next.input())));
+            stall(step, new IllegalStateException("Expected each generation of instance " + id + " to await something before it continues"
+                    + " as new, but " + MAX_GENERATIONS_PER_STEP + " generations continued in one step"));
+            return;
+        }
+        List<HistoryEvent> inputs = new ArrayList<>();
+        inputs.add(new HistoryEvent(at, new WorkflowStarted(meta.getWorkflowName(), next.input())));
+        for (EventRaised carried : next.carried()) {
+            inputs.add(new HistoryEvent(at, new EventRaised(carried.getName(), carried.getPayload())));
+        }
+        inputs.forEach(step::record);
+        Optional<Workflow> workflow = registry.create(meta.getWorkflowName());
+        if (workflow.isEmpty()) {
+            stall(step, new IllegalStateException(registry.notRegistered(meta.getWorkflowName())));
+            return;
+        }
+        execute(step, newExecution(meta, workflow.get()), inputs, at);
     }
 
     private WorkflowExecution load(InstanceMetadata meta) {
@@ -331,6 +414,10 @@ final class InstanceStepper {
         private final List<HistoryEvent> events = new ArrayList<>();
         /** The instance's pending workflow timers, should the step end it: timer id to fire time. */
         private Map<Integer, Long> leftoverTimers = Map.of();
+        /** The instance's running children, should the step end it: their parent-close policy applies. */
+        private List<ChildWorkflowScheduled> leftoverChildren = List.of();
+        /** How many generations ended before this one in the same step (continue-as-new). */
+        private int generation;
 
         Step(InstanceMetadata meta) {
             this.meta = meta;
@@ -350,7 +437,7 @@ final class InstanceStepper {
         void save(boolean changed, long now) {
             history.append(meta.getInstanceId(), firstSequence, events);
             if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
-                ended();
+                ended(now);
             }
             boolean statusChanged = before != meta.getStatus();
             if (changed || statusChanged || firstSequence == 0) {
@@ -364,10 +451,32 @@ final class InstanceStepper {
             }
         }
 
-        /** An ended instance leaves no timer behind but, under a retention policy, the one that purges it. */
-        private void ended() {
+        /**
+         * What an ending generation lets go: its pending timers leave the store, and its running
+         * children under {@link ParentClosePolicy#TERMINATE} are terminated (recursively).
+         */
+        void release(long now) {
             String id = meta.getInstanceId();
             leftoverTimers.forEach((timerId, fireAt) -> timers.cancel(id, timerId, fireAt));
+            for (ChildWorkflowScheduled child : leftoverChildren) {
+                if (child.getParentClosePolicy() == ParentClosePolicy.TERMINATE) {
+                    outputs.childControl(new WorkflowControl(child.getInstanceId(), new TerminateWorkflow(
+                            "Parent " + id + " ended " + meta.getStatus(), null, true)), now);
+                }
+            }
+        }
+
+        /**
+         * An ended instance leaves no timer behind but, under a retention policy, the one that
+         * purges it; a child tells its parent.
+         */
+        private void ended(long now) {
+            String id = meta.getInstanceId();
+            release(now);
+            if (meta.getParentInstanceId() != null) {
+                outputs.childEnded(new ChildWorkflowEnded(meta.getParentInstanceId(), meta.getParentTaskId(), id, meta.getStatus(),
+                        meta.getOutput(), meta.getFailure()), now);
+            }
             if (meta.getStartAt() != null) {
                 timers.cancel(id, SystemTimer.START.timerId(), meta.getStartAt().toEpochMilli());
                 meta.setStartAt(null);
@@ -376,7 +485,6 @@ final class InstanceStepper {
                 meta.setPurgeAt(purgeAt);
                 timers.schedule(SystemTimer.RETENTION.at(id, purgeAt));
             });
-            // Children: a recursive terminate or purge reaches them from here once child workflows exist.
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.schemas.avro.ChildWorkflowCompleted;
+import io.gregor.schemas.avro.ChildWorkflowFailed;
+import io.gregor.schemas.avro.ChildWorkflowScheduled;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
@@ -18,12 +21,14 @@ import java.util.TreeMap;
  *
  * @param activities open activity attempts by task id
  * @param timers     open timers: timer id to fire time (epoch ms)
+ * @param children   children started and not ended, by task id
  */
-record OpenWork(Map<Integer, TaskScheduled> activities, Map<Integer, Long> timers) {
+record OpenWork(Map<Integer, TaskScheduled> activities, Map<Integer, Long> timers, Map<Integer, ChildWorkflowScheduled> children) {
 
     static OpenWork of(List<HistoryEvent> history) {
         Map<Integer, TaskScheduled> activities = new TreeMap<>();
         Map<Integer, Long> timers = new TreeMap<>();
+        Map<Integer, ChildWorkflowScheduled> children = new TreeMap<>();
         for (HistoryEvent event : history) {
             switch (event.getEvent()) {
                 case TaskScheduled s -> activities.put(s.getTaskId(), s);
@@ -32,11 +37,14 @@ record OpenWork(Map<Integer, TaskScheduled> activities, Map<Integer, Long> timer
                 case TimerCreated t -> timers.put(t.getTimerId(), t.getFireAt().toEpochMilli());
                 case TimerFired t -> timers.remove(t.getTimerId());
                 case TimerCancelled t -> timers.remove(t.getTimerId());
+                case ChildWorkflowScheduled c -> children.put(c.getTaskId(), c);
+                case ChildWorkflowCompleted c -> children.remove(c.getTaskId());
+                case ChildWorkflowFailed c -> children.remove(c.getTaskId());
                 default -> {
                     // opens and closes nothing
                 }
             }
         }
-        return new OpenWork(activities, timers);
+        return new OpenWork(activities, timers, children);
     }
 }

@@ -4,9 +4,12 @@ import io.gregor.orchestrator.internal.store.TimerRepository;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityTask;
+import io.gregor.schemas.avro.ChildWorkflowEnded;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.RerunStart;
+import io.gregor.schemas.avro.StartWorkflow;
+import io.gregor.schemas.avro.WorkflowControl;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.registry.SchemaRegistryClient;
@@ -22,10 +25,12 @@ final class Outputs {
     static final String STATUS_SINK = "workflow-status-sink";
     static final String COMPLETIONS_SINK = "workflow-completions-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
-    /** To the inbox: due timers and the starts of reruns. */
+    /** To the inbox: due timers, the starts of reruns and children, children's ends and parents' controls of them. */
     static final String TIMERS_SINK = "due-timers-sink";
     /** The schema registry subject of {@link RerunStart}, an internal record of the inbox. */
     static final String RERUN_SUBJECT = "gregor-reruns";
+    /** The schema registry subject of {@link ChildWorkflowEnded}, an internal record of the inbox. */
+    static final String CHILD_ENDED_SUBJECT = "gregor-child-ends";
 
     private final ProcessorContext<byte[], byte[]> context;
     private final Topics topics;
@@ -34,6 +39,9 @@ final class Outputs {
     private final AvroSerde<WorkflowCompletion> completions;
     private final AvroSerde<DurableTimer> timers;
     private final AvroSerde<RerunStart> reruns;
+    private final AvroSerde<StartWorkflow> starts;
+    private final AvroSerde<WorkflowControl> controls;
+    private final AvroSerde<ChildWorkflowEnded> childEnds;
     private final ThreadLocal<CommitPacer> pacer;
     private final boolean speculativeDispatch;
 
@@ -48,6 +56,9 @@ final class Outputs {
         this.completions = new AvroSerde<>(registry, WorkflowCompletion.class);
         this.timers = new AvroSerde<>(registry, DurableTimer.class);
         this.reruns = new AvroSerde<>(registry, RerunStart.class);
+        this.starts = new AvroSerde<>(registry, StartWorkflow.class);
+        this.controls = new AvroSerde<>(registry, WorkflowControl.class);
+        this.childEnds = new AvroSerde<>(registry, ChildWorkflowEnded.class);
     }
 
     /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
@@ -103,6 +114,31 @@ final class Outputs {
         headers.add(InputKind.HEADER, InputKind.RERUN.headerValue());
         context.forward(new Record<>(rerun.getStart().getInstanceId().getBytes(StandardCharsets.UTF_8), reruns.serialize(RERUN_SUBJECT, rerun),
                 now, headers), TIMERS_SINK);
+        pacer.get().outputWaiting(context);
+    }
+
+    /**
+     * A child may live on another partition than its parent, so its start goes through the inbox,
+     * keyed by the child's id, as a client's start does (registered under the starts topic's subject).
+     */
+    void childStart(StartWorkflow start, long now) {
+        toInbox(InputKind.START, start.getInstanceId(), starts.serialize(topics.starts(), start), now);
+    }
+
+    /** A parent's control of its child (terminate, purge), through the inbox to the child's partition. */
+    void childControl(WorkflowControl control, long now) {
+        toInbox(InputKind.CONTROL, control.getInstanceId(), controls.serialize(topics.control(), control), now);
+    }
+
+    /** A child's end, through the inbox to its parent's partition. */
+    void childEnded(ChildWorkflowEnded ended, long now) {
+        toInbox(InputKind.CHILD, ended.getParentInstanceId(), childEnds.serialize(CHILD_ENDED_SUBJECT, ended), now);
+    }
+
+    private void toInbox(InputKind kind, String key, byte[] value, long now) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(InputKind.HEADER, kind.headerValue());
+        context.forward(new Record<>(key.getBytes(StandardCharsets.UTF_8), value, now, headers), TIMERS_SINK);
         pacer.get().outputWaiting(context);
     }
 

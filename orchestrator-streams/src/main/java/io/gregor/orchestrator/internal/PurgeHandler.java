@@ -6,6 +6,8 @@ import io.gregor.schemas.avro.PurgeWorkflow;
 /**
  * Purges an ended instance: its metadata, history and timers are deleted with tombstones, and the
  * id reads as unknown and may be started again. A live instance is refused, naming its status.
+ * A recursive purge sends a purge to every child the instance started (a child still running
+ * refuses it, as any live instance does).
  *
  * <p>A batch purge (by status, created before) is one PurgeWorkflow per instance, sent by the
  * HTTP API or the client after listing the instances: a control record reaches the one partition
@@ -24,7 +26,10 @@ final class PurgeHandler {
                     + meta.getStatus());
             return;
         }
+        if (purge.getRecursive()) {
+            // Before the purge: the children's ids are in the history it deletes.
+            stepper.purgeChildren(meta, now);
+        }
         stepper.purge(meta, now);
-        // Children: with purge.getRecursive(), a PurgeWorkflow goes to each child here once child workflows exist.
     }
 }

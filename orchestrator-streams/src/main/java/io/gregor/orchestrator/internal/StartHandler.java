@@ -7,7 +7,7 @@ import io.gregor.schemas.avro.StartWorkflow;
 /**
  * A start creates a new instance, now or, with a start time, PENDING until then. An existing id
  * refuses the start, unless the start allows reusing the id of an ended instance: that one is
- * purged first.
+ * purged first. A child's refused start fails its parent's task.
  */
 final class StartHandler {
     private final InstanceStepper stepper;
@@ -23,10 +23,14 @@ final class StartHandler {
             boolean reusable = start.getIdReusePolicy() == IdReusePolicy.ALLOW_IF_TERMINAL && InstanceApplier.isTerminal(existing.getStatus());
             if (!reusable) {
                 // By default ids are not reused: a late result of the old run could complete a task of the new one.
-                rejection.reject("Expected no instance with id '" + input.instanceId() + "'"
+                String reason = "Expected no instance with id '" + input.instanceId() + "'"
                         + (start.getIdReusePolicy() == IdReusePolicy.ALLOW_IF_TERMINAL ? " or an ended one" : "") + ", but found one "
                         + existing.getStatus() + " (workflow '" + existing.getWorkflowName() + "', created " + existing.getCreatedAt()
-                        + "); the duplicate start was ignored");
+                        + "); the duplicate start was ignored";
+                rejection.reject(reason);
+                if (start.getParentInstanceId() != null) {
+                    stepper.refuseChild(start, reason, now);
+                }
                 return;
             }
             stepper.purge(existing, now);

@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ends a live instance (pending, running, suspended or stalled) as TERMINATED: its timers leave
  * the store, results that arrive later are dropped, one completion record is published. A
- * terminate of an ended instance changes nothing: the operator's wish already holds.
+ * terminate of an ended instance changes nothing: the operator's wish already holds. A recursive
+ * terminate (the default) ends the running children whose parent-close policy is TERMINATE, as
+ * any end of the parent does; a non-recursive one leaves every child running.
  */
 final class TerminateHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TerminateHandler.class);
@@ -24,6 +26,5 @@ final class TerminateHandler {
             return;
         }
         stepper.terminate(meta, terminate, now);
-        // Children: with terminate.getRecursive(), a TerminateWorkflow goes to each running child here once child workflows exist.
     }
 }

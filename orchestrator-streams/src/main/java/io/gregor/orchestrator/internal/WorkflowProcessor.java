@@ -43,6 +43,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
     private ResultHandler results;
     private TimerHandler timerHandler;
     private RerunStartHandler rerunStarts;
+    private ChildEndHandler childEnds;
 
     /**
      * @param settings engine settings
@@ -74,6 +75,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         results = new ResultHandler(stepper);
         timerHandler = new TimerHandler(stepper);
         rerunStarts = new RerunStartHandler(stepper);
+        childEnds = new ChildEndHandler(stepper);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -101,6 +103,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
                 case Input.Result r -> results.handle(r, now);
                 case Input.TimerDue t -> timerHandler.handle(t, now);
                 case Input.Rerun r -> rerunStarts.handle(r, now, rejection);
+                case Input.ChildEnded c -> childEnds.handle(c, now);
             }
         } catch (RuntimeException e) {
             // A bug must not stop every other instance of the partition; keep the record for a replay.

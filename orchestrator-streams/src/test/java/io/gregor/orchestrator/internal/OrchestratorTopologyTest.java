@@ -224,7 +224,7 @@ class OrchestratorTopologyTest {
         start("sleep-3", "Sleeper", null);
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|timer|rerun on "
+        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|timer|rerun|child on "
                 + topics.inbox() + ", but found none");
         assertThat(header(dead, "gregor.error.topic")).isEqualTo(topics.inbox());
         assertThat(statuses.readValuesToList()).extracting(WorkflowStatus::getInstanceId).containsExactly("sleep-3");

@@ -1,13 +1,18 @@
 package io.gregor.orchestrator.internal.engine;
 
+import io.gregor.schemas.avro.ChildWorkflowScheduled;
+import io.gregor.schemas.avro.EventRaised;
 import io.gregor.schemas.avro.FailureDetails;
+import io.gregor.schemas.avro.ParentClosePolicy;
 import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.TaskScheduled;
 import io.gregor.schemas.avro.TimerCancelled;
 import io.gregor.schemas.avro.TimerCreated;
 import io.gregor.schemas.avro.WorkflowCompleted;
+import io.gregor.schemas.avro.WorkflowContinuedAsNew;
 import io.gregor.schemas.avro.WorkflowFailed;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What workflow code asks the orchestrator to do. Each command is recorded as exactly one history
@@ -120,6 +125,48 @@ public sealed interface Command {
         @Override
         public String describe() {
             return "FailWorkflow(" + failure.getErrorType() + ": " + failure.getMessage() + ")";
+        }
+    }
+
+    /** Start one attempt of a child workflow, under its own instance id. */
+    record ScheduleChild(int taskId, String name, String instanceId, Payload input, int attempt, ParentClosePolicy parentClosePolicy)
+            implements Command {
+        @Override
+        public Object toEvent() {
+            return new ChildWorkflowScheduled(taskId, name, instanceId, input, attempt, parentClosePolicy);
+        }
+
+        @Override
+        public boolean matches(Object recorded) {
+            // The instance id is not compared: a derived one changes with the parent's id (a rerun), and the recorded one is used.
+            return recorded instanceof ChildWorkflowScheduled c && c.getTaskId() == taskId && c.getName().equals(name);
+        }
+
+        @Override
+        public String describe() {
+            return "ScheduleChild(id=" + taskId + ", workflow='" + name + "', instance='" + instanceId + "', attempt=" + attempt + ")";
+        }
+    }
+
+    /**
+     * End this generation and start the next under the same id with {@code input}.
+     *
+     * @param carried the events no code consumed, in arrival order, for the next generation (empty unless kept)
+     */
+    record ContinueAsNew(Payload input, List<EventRaised> carried) implements Command {
+        @Override
+        public Object toEvent() {
+            return new WorkflowContinuedAsNew(input);
+        }
+
+        @Override
+        public boolean matches(Object recorded) {
+            return recorded instanceof WorkflowContinuedAsNew;
+        }
+
+        @Override
+        public String describe() {
+            return "ContinueAsNew";
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.gregor.orchestrator.internal.engine;
 
+import io.gregor.client.workflow.ChildWorkflowOptions;
 import io.gregor.client.workflow.RetryPolicy;
 import io.gregor.client.workflow.Task;
 import io.gregor.client.workflow.TaskCanceledException;
@@ -9,12 +10,18 @@ import io.gregor.client.workflow.Workflow;
 import io.gregor.client.workflow.WorkflowContext;
 import io.gregor.orchestrator.internal.engine.Command.CancelTimer;
 import io.gregor.orchestrator.internal.engine.Command.CompleteWorkflow;
+import io.gregor.orchestrator.internal.engine.Command.ContinueAsNew;
 import io.gregor.orchestrator.internal.engine.Command.CreateTimer;
 import io.gregor.orchestrator.internal.engine.Command.FailWorkflow;
+import io.gregor.orchestrator.internal.engine.Command.ScheduleChild;
 import io.gregor.orchestrator.internal.engine.Command.ScheduleTask;
 import io.gregor.schemas.Failures;
+import io.gregor.schemas.avro.ChildWorkflowCompleted;
+import io.gregor.schemas.avro.ChildWorkflowFailed;
+import io.gregor.schemas.avro.ChildWorkflowScheduled;
 import io.gregor.schemas.avro.EventRaised;
 import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.ParentClosePolicy;
 import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
@@ -23,6 +30,7 @@ import io.gregor.schemas.avro.TimerCancelled;
 import io.gregor.schemas.avro.TimerCreated;
 import io.gregor.schemas.avro.TimerFired;
 import io.gregor.schemas.avro.WorkflowCompleted;
+import io.gregor.schemas.avro.WorkflowContinuedAsNew;
 import io.gregor.schemas.avro.WorkflowFailed;
 import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
@@ -65,6 +73,11 @@ import org.slf4j.LoggerFactory;
  * arrived, and a timer that lost an anyOf once no other combinator uses it. A cancelled timer the
  * code awaits or combines again is created anew with its original fire time, so cancelling never
  * changes what the code observes.
+ *
+ * <p>A child workflow is a task like an activity: {@link ScheduleChild} names the child's
+ * instance, and its end arrives as {@link ChildWorkflowCompleted} or {@link ChildWorkflowFailed}.
+ * {@link #continueAsNew} ends the execution with a {@link ContinueAsNew} command carrying the
+ * events no code consumed; the orchestrator starts the next generation with a new execution.
  */
 public final class WorkflowExecution implements WorkflowContext {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
@@ -90,8 +103,23 @@ public final class WorkflowExecution implements WorkflowContext {
     private Payload customStatus;
     private boolean customStatusChanged;
 
-    /** A task waiting for its result event; activityName is null for timers, fireAt meaningful only for them. */
-    private record Open(CompletableTask<Payload> task, String activityName, long fireAt) {
+    /**
+     * A task waiting for its result event; activityName is null for timers (the workflow name for
+     * children), fireAt meaningful only for timers, child only for children.
+     */
+    private record Open(CompletableTask<Payload> task, String activityName, long fireAt, ScheduleChild child) {
+        Open(CompletableTask<Payload> task, String activityName, long fireAt) {
+            this(task, activityName, fireAt, null);
+        }
+    }
+
+    /** Stops the code of a generation that continues as new; an Error so that code catching exceptions cannot swallow it. */
+    private static final class ContinuedAsNew extends Error {
+        private static final long serialVersionUID = 1L;
+
+        ContinuedAsNew() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -127,6 +155,8 @@ public final class WorkflowExecution implements WorkflowContext {
     private final Map<String, ArrayDeque<CompletableTask<Payload>>> eventWaiters = new HashMap<>();
     /** Events no one waited for yet; kept as records because a payload may be null. */
     private final Map<String, ArrayDeque<EventRaised>> bufferedEvents = new HashMap<>();
+    /** The same events in arrival order across names: what a continue-as-new carries over. */
+    private final List<EventRaised> unconsumedEvents = new ArrayList<>();
 
     /**
      * @param instanceId   the instance
@@ -203,6 +233,8 @@ public final class WorkflowExecution implements WorkflowContext {
             case TaskCompleted c -> isOpenActivity(c.getTaskId()) && !heldIds.contains(c.getTaskId());
             case TaskFailed f -> isOpenActivity(f.getTaskId()) && !heldIds.contains(f.getTaskId());
             case TimerFired t -> isOpenTimer(t.getTimerId()) && !heldIds.contains(t.getTimerId());
+            case ChildWorkflowCompleted c -> isOpenChild(c.getTaskId(), c.getInstanceId()) && !heldIds.contains(c.getTaskId());
+            case ChildWorkflowFailed f -> isOpenChild(f.getTaskId(), f.getInstanceId()) && !heldIds.contains(f.getTaskId());
             case WorkflowStarted s -> !started && !ended;
             default -> !ended;
         };
@@ -210,7 +242,19 @@ public final class WorkflowExecution implements WorkflowContext {
 
     private boolean isOpenActivity(int id) {
         Open o = open.get(id);
-        return o != null && o.activityName() != null;
+        return o != null && o.activityName() != null && o.child() == null;
+    }
+
+    /** A notice from an earlier attempt's child (another instance id) completes nothing. */
+    private boolean isOpenChild(int id, String childInstanceId) {
+        Open o = open.get(id);
+        return o != null && o.child() != null && o.child().instanceId().equals(childInstanceId);
+    }
+
+    /** @return the children started and not ended, in sequence order: what the parent-close policy applies to */
+    public List<ScheduleChild> openChildren() {
+        return open.entrySet().stream().filter(e -> e.getValue().child() != null).sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getValue().child()).toList();
     }
 
     private boolean isOpenTimer(int id) {
@@ -276,7 +320,7 @@ public final class WorkflowExecution implements WorkflowContext {
 
     private static boolean isInput(Object body) {
         return body instanceof TaskCompleted || body instanceof TaskFailed || body instanceof TimerFired || body instanceof EventRaised
-                || body instanceof WorkflowStarted;
+                || body instanceof WorkflowStarted || body instanceof ChildWorkflowCompleted || body instanceof ChildWorkflowFailed;
     }
 
     private void hold(Object body) {
@@ -296,6 +340,8 @@ public final class WorkflowExecution implements WorkflowContext {
             case TaskCompleted c -> c.getTaskId();
             case TaskFailed f -> f.getTaskId();
             case TimerFired t -> t.getTimerId();
+            case ChildWorkflowCompleted c -> c.getTaskId();
+            case ChildWorkflowFailed f -> f.getTaskId();
             default -> null;
         };
     }
@@ -340,6 +386,20 @@ public final class WorkflowExecution implements WorkflowContext {
                 }
             }
             case TimerCancelled cancelled -> matchCancel(cancelled);
+            case ChildWorkflowScheduled scheduled -> {
+                match(scheduled.getTaskId(), scheduled, "ChildWorkflowScheduled(id=" + scheduled.getTaskId() + ", workflow='"
+                        + scheduled.getName() + "', instance='" + scheduled.getInstanceId() + "')");
+                // The recorded child id wins: a rerun's copied history names the source's children, whose ids derive from the source id.
+                open.computeIfPresent(scheduled.getTaskId(), (id, o) -> new Open(o.task(), o.activityName(), -1, new ScheduleChild(id,
+                        scheduled.getName(), scheduled.getInstanceId(), scheduled.getInput(), scheduled.getAttempt(),
+                        scheduled.getParentClosePolicy())));
+            }
+            case ChildWorkflowCompleted completed -> resolve(completed.getTaskId(), "ChildWorkflowCompleted").task().complete(completed.getOutput());
+            case ChildWorkflowFailed failed -> {
+                Open task = resolve(failed.getTaskId(), "ChildWorkflowFailed");
+                task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(), FailureMapping.toPublic(failed.getFailure())));
+            }
+            case WorkflowContinuedAsNew c -> matchCompletion(c, "WorkflowContinuedAsNew");
             case WorkflowSuspended s -> suspended = true;
             case WorkflowResumed r -> release();
             case EventRaised raised -> deliver(raised);
@@ -408,6 +468,7 @@ public final class WorkflowExecution implements WorkflowContext {
             waiters.poll().complete(raised.getPayload());
         } else {
             bufferedEvents.computeIfAbsent(key, k -> new ArrayDeque<>()).add(raised);
+            unconsumedEvents.add(raised);
         }
     }
 
@@ -433,6 +494,8 @@ public final class WorkflowExecution implements WorkflowContext {
             completion = new CompleteWorkflow(converter.serialize(output));
         } catch (WorkflowThread.Destroyed e) {
             throw e;
+        } catch (ContinuedAsNew e) {
+            // completion was set by continueAsNew
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError vme) {
                 throw vme;
@@ -527,10 +590,15 @@ public final class WorkflowExecution implements WorkflowContext {
         timer.cancelled = false;
     }
 
+    /** Schedules one attempt (of an activity or a child) under a new sequence id. */
+    @FunctionalInterface
+    private interface Attempts {
+        CompletableTask<Payload> schedule(int attempt);
+    }
+
     /** Each failed attempt waits on a durable timer, then schedules the next attempt under a new id. */
-    private void attempt(String name, Payload payload, int attempt, RetryPolicy policy, long firstAttemptAt,
-                         CompletableTask<Payload> result) {
-        CompletableTask<Payload> task = scheduleAttempt(name, payload, attempt);
+    private void attempt(Attempts attempts, int attempt, RetryPolicy policy, long firstAttemptAt, CompletableTask<Payload> result) {
+        CompletableTask<Payload> task = attempts.schedule(attempt);
         task.onDone(() -> {
             if (!task.isFailed()) {
                 result.complete(task.value());
@@ -539,7 +607,7 @@ public final class WorkflowExecution implements WorkflowContext {
             if (policy != null && task.failure() instanceof TaskFailedException failed
                     && policy.shouldRetry(attempt, failed.getFailureDetails(), Duration.ofMillis(currentTime - firstAttemptAt))) {
                 CompletableTask<Payload> backoff = startTimer(currentTime + policy.delayAfter(attempt).toMillis());
-                backoff.onDone(() -> attempt(name, payload, attempt + 1, policy, firstAttemptAt, result));
+                backoff.onDone(() -> attempt(attempts, attempt + 1, policy, firstAttemptAt, result));
             } else {
                 result.fail(task.failure());
             }
@@ -596,8 +664,40 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         Payload payload = converter.serialize(activityInput);
         CompletableTask<Payload> result = new CompletableTask<>(this);
-        attempt(name, payload, 1, options == null ? null : options.retryPolicy(), currentTime, result);
+        attempt(n -> scheduleAttempt(name, payload, n), 1, options == null ? null : options.retryPolicy(), currentTime, result);
         return result.map(p -> converter.deserialize(p, resultType));
+    }
+
+    @Override
+    public <T> Task<T> callChildWorkflow(String name, Object childInput, ChildWorkflowOptions options, Class<T> resultType) {
+        checkWorkflowThread("callChildWorkflow");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Expected a child workflow name, but found '" + name + "' in instance " + instanceId);
+        }
+        ChildWorkflowOptions opts = options == null ? ChildWorkflowOptions.defaults() : options;
+        Payload payload = converter.serialize(childInput);
+        // The id is fixed by the first attempt's sequence id, so every replay derives the same one.
+        String baseId = opts.instanceId() != null ? opts.instanceId() : instanceId + ":" + nextSequenceId;
+        ParentClosePolicy policy = ParentClosePolicy.valueOf(opts.parentClosePolicy().name());
+        CompletableTask<Payload> result = new CompletableTask<>(this);
+        attempt(n -> scheduleChild(name, n == 1 ? baseId : baseId + "#" + n, payload, n, policy), 1, opts.retryPolicy(), currentTime, result);
+        return result.map(p -> converter.deserialize(p, resultType));
+    }
+
+    private CompletableTask<Payload> scheduleChild(String name, String childId, Payload payload, int attempt, ParentClosePolicy policy) {
+        int id = nextSequenceId++;
+        ScheduleChild command = new ScheduleChild(id, name, childId, payload, attempt, policy);
+        unmatched.put(id, command);
+        CompletableTask<Payload> task = new CompletableTask<>(this);
+        open.put(id, new Open(task, name, -1, command));
+        return task;
+    }
+
+    @Override
+    public void continueAsNew(Object newInput, boolean keepUnprocessedEvents) {
+        checkWorkflowThread("continueAsNew");
+        completion = new ContinueAsNew(converter.serialize(newInput), keepUnprocessedEvents ? List.copyOf(unconsumedEvents) : List.of());
+        throw new ContinuedAsNew();
     }
 
     @Override
@@ -627,7 +727,9 @@ public final class WorkflowExecution implements WorkflowContext {
         CompletableTask<Payload> event = new CompletableTask<>(this);
         ArrayDeque<EventRaised> buffered = bufferedEvents.get(key);
         if (buffered != null && !buffered.isEmpty()) {
-            event.complete(buffered.poll().getPayload());
+            EventRaised taken = buffered.poll();
+            unconsumedEvents.remove(taken);
+            event.complete(taken.getPayload());
         } else if (timeout != null && timeout.isZero()) {
             event.fail(new TaskCanceledException("No external event '" + name + "' had arrived for instance " + instanceId
                     + " and the timeout is zero"));
