@@ -26,7 +26,7 @@ class OrchestratorProcessTest {
     @Test
     void aMissingOrUnknownFlagIsNamed() {
         assertThatThrownBy(() -> OrchestratorProcess.Settings.parse("--bootstrap", "b", "--registry", "r", "--prefix", "p",
-                "--partitions", "4", "--speculative", "true", "--commit-interval-ms", "20",
+                "--partitions", "4", "--task-partitions", "8", "--speculative", "true", "--commit-interval-ms", "20",
                 "--max-commit-delay-ms", "5", "--streams-properties", ""))
                 .hasMessage("Expected --state-dir, but found none");
         assertThatThrownBy(() -> OrchestratorProcess.Settings.parse("--bootstrap", "b", "--threads", "2"))
