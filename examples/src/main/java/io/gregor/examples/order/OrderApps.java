@@ -15,12 +15,25 @@ public final class OrderApps {
      * @return an orchestrator running the order workflow (not started)
      */
     public static GregorOrchestrator orchestrator(String bootstrapServers, String registryUrl, String stateDir) {
-        return GregorOrchestrator.builder()
+        GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
                 .bootstrapServers(bootstrapServers)
                 .schemaRegistryUrl(registryUrl)
                 .stateDir(stateDir)
-                .registerWorkflow(OrderProcessingWorkflow.class)
-                .build();
+                .registerWorkflow(OrderProcessingWorkflow.class);
+        // The HTTP API's address, for containers: bind every interface and advertise the service name.
+        String host = System.getenv("GREGOR_HTTP_HOST");
+        if (host != null && !host.isBlank()) {
+            builder.httpHost(host);
+        }
+        String port = System.getenv("GREGOR_HTTP_PORT");
+        if (port != null && !port.isBlank()) {
+            builder.httpPort(Integer.parseInt(port.trim()));
+        }
+        String advertised = System.getenv("GREGOR_HTTP_ADVERTISED_URL");
+        if (advertised != null && !advertised.isBlank()) {
+            builder.advertisedHttpUrl(advertised);
+        }
+        return builder.build();
     }
 
     /**
