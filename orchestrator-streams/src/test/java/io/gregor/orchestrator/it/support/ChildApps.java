@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Both apps take {@code key=value} program arguments (falling back to system properties
  * {@code gregor.child.<key>}): {@code bootstrap}, {@code registry}, {@code prefix}, and for the
- * orchestrator {@code applicationId}, {@code stateDir}, {@code speculativeDispatch} and
- * {@code commitIntervalMs}, for the worker {@code maxConcurrency}, {@code activityDelayMs},
+ * orchestrator {@code applicationId}, {@code stateDir}, {@code speculativeDispatch},
+ * {@code commitIntervalMs} and {@code clientId} (Kafka Streams' {@code client.id}, so a test can tell
+ * from the group's members which JVM owns which partition), for the worker {@code maxConcurrency}, {@code activityDelayMs},
  * {@code workerMode} ({@code share} or {@code group}) and {@code sessionTimeoutMs} (consumer-group
  * mode). Settings left out take the builders' defaults. Each prints a line containing {@link #READY} once it is up and then
  * blocks until it is killed: the tests end them with SIGKILL, which is the point.
@@ -49,6 +50,13 @@ public final class ChildApps {
      * reprocessed them differently after an abort would schedule a different task.
      */
     public static final String RACE = "Race";
+    /**
+     * A parent: {@code n} children {@link #ADD_TWO} of 0..n-1, under derived ids (so they hash to
+     * every partition); returns the sum of their outputs, {@code n(n-1)/2 + 2n}.
+     */
+    public static final String SUM_OF_CHILDREN = "SumOfChildren";
+    /** A child: {@link #SLOW_INCREMENT} then {@link #INCREMENT} of its integer input; returns the input plus two. */
+    public static final String ADD_TWO = "AddTwo";
     /** Activity: returns its string input. */
     public static final String NOTE = "Note";
     /** Activity: returns its integer input plus one. */
@@ -93,6 +101,28 @@ public final class ChildApps {
         }
     }
 
+    /** The parent of children; see {@link #SUM_OF_CHILDREN}. */
+    public static final class SumOfChildrenWorkflow implements Workflow {
+        @Override
+        public Object run(WorkflowContext ctx) {
+            int n = ctx.getInput(Integer.class);
+            List<Task<Integer>> children = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                children.add(ctx.callChildWorkflow(ADD_TWO, i, Integer.class));
+            }
+            return ctx.allOf(children).await().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /** The child; see {@link #ADD_TWO}. */
+    public static final class AddTwoWorkflow implements Workflow {
+        @Override
+        public Object run(WorkflowContext ctx) {
+            int once = ctx.callActivity(SLOW_INCREMENT, ctx.getInput(Integer.class), Integer.class).await();
+            return ctx.callActivity(INCREMENT, once, Integer.class).await();
+        }
+    }
+
     /** The race; see {@link #RACE}. */
     public static final class RaceWorkflow implements Workflow {
         @Override
@@ -118,7 +148,7 @@ public final class ChildApps {
      * An orchestrator configured like the child's, for tests that run it in-process.
      *
      * @param config where to connect and what to call things
-     * @return a builder with both test workflows registered
+     * @return a builder with every test workflow registered
      */
     public static GregorOrchestrator.Builder orchestrator(Config config) {
         GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
@@ -130,12 +160,18 @@ public final class ChildApps {
                 .registerWorkflow(COUNT_TO, CountToWorkflow::new)
                 .registerWorkflow(FAN_OUT, FanOutWorkflow::new)
                 .registerWorkflow(RACE, RaceWorkflow::new)
+                .registerWorkflow(SUM_OF_CHILDREN, SumOfChildrenWorkflow::new)
+                .registerWorkflow(ADD_TWO, AddTwoWorkflow::new)
                 .speculativeDispatch(Boolean.parseBoolean(config.getOrDefault("speculativeDispatch", "true")))
                 .streamsProperty("session.timeout.ms", ORCHESTRATOR_SESSION_TIMEOUT_MS)
                 .streamsProperty("heartbeat.interval.ms", ORCHESTRATOR_HEARTBEAT_INTERVAL_MS);
         String commitInterval = config.get("commitIntervalMs");
         if (commitInterval != null) {
             builder.commitInterval(Duration.ofMillis(Long.parseLong(commitInterval)));
+        }
+        String clientId = config.get("clientId");
+        if (clientId != null) {
+            builder.streamsProperty("client.id", clientId);
         }
         String stateDir = config.get("stateDir");
         if (stateDir != null) {

@@ -332,12 +332,18 @@ public final class CrashHarness implements AfterEachCallback, AutoCloseable {
      * a crash. A record holding several events counts as a write of each.
      */
     public List<HistoryWrite> committedHistoryWrites(String applicationId, String instanceId) {
-        List<HistoryWrite> writes = new ArrayList<>();
+        return committedHistoryWrites(applicationId).getOrDefault(instanceId, List.of());
+    }
+
+    /** As {@link #committedHistoryWrites(String, String)}, for every instance in one read of the changelog. */
+    public Map<String, List<HistoryWrite>> committedHistoryWrites(String applicationId) {
+        Map<String, List<HistoryWrite>> writes = new HashMap<>();
         for (KafkaReads.HistoryRecord record : KafkaReads.historyRecords(infra.bootstrapServers(), infra.schemaRegistryUrl(),
                 applicationId)) {
-            if (record.instanceId().equals(instanceId) && record.events() != null) {
+            if (record.events() != null) {
+                List<HistoryWrite> ofInstance = writes.computeIfAbsent(record.instanceId(), id -> new ArrayList<>());
                 for (int sequence = record.firstSequence(); sequence <= record.lastSequence(); sequence++) {
-                    writes.add(new HistoryWrite(sequence, record.offset()));
+                    ofInstance.add(new HistoryWrite(sequence, record.offset()));
                 }
             }
         }
