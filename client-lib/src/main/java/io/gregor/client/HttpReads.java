@@ -2,6 +2,8 @@ package io.gregor.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gregor.client.internal.OrchestratorHttp;
 import io.gregor.client.internal.PayloadJson;
 import io.gregor.schemas.avro.RuntimeStatus;
@@ -72,6 +74,21 @@ final class HttpReads {
         counts.path("groups").fields().forEachRemaining(group ->
                 byStatus.put(WorkflowRuntimeStatus.valueOf(group.getKey()), group.getValue().asLong()));
         return byStatus;
+    }
+
+    int purge(WorkflowInstanceQuery query, boolean recursive) {
+        ObjectNode body = PayloadJson.mapper().createObjectNode();
+        if (!query.statuses().isEmpty()) {
+            ArrayNode statuses = body.putArray("status");
+            query.statuses().stream().sorted().forEach(status -> statuses.add(status.name()));
+        }
+        body.put("name", query.workflowName());
+        body.put("createdFrom", query.createdFrom() == null ? null : query.createdFrom().toString());
+        body.put("createdBefore", query.createdTo() == null ? null : query.createdTo().toString());
+        body.put("recursive", recursive);
+        JsonNode answer = http.post("/v1/workflows/purge", body, "the purge of the instances (" + query + ")")
+                .orElseThrow(() -> new WorkflowClientException("Expected the purge to be accepted, but the orchestrator answered 404", null));
+        return answer.path("purged").asInt();
     }
 
     private static StringJoiner filters(WorkflowInstanceQuery query) {

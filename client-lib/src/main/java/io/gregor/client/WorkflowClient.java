@@ -379,6 +379,29 @@ public final class WorkflowClient implements AutoCloseable {
         return httpReads("count instances").countByStatus(query);
     }
 
+    /**
+     * Purges every terminal instance that matches the query's filters, recursively to their
+     * children, as {@code dapr workflow purge --all-older-than D --all-filter-status S} does: an
+     * orchestrator lists the matches (creation time before {@link WorkflowInstanceQuery#createdTo()})
+     * and writes one purge request per terminal one. Matches that are not terminal are left alone.
+     * The purges are carried out after this returns.
+     *
+     * <pre>{@code
+     * int purged = client.purgeInstances(WorkflowInstanceQuery.all()
+     *         .withStatuses(WorkflowRuntimeStatus.COMPLETED, WorkflowRuntimeStatus.FAILED)
+     *         .withCreatedTo(Instant.now().minus(Duration.ofDays(7))));
+     * }</pre>
+     *
+     * @param query the filters, at least one of them set, with only terminal statuses; its page size and token are ignored
+     * @return how many instances purge requests were written for
+     * @throws IllegalArgumentException if the query has no filter or names a status that is not terminal
+     * @throws IllegalStateException    if the client has no orchestrator URLs
+     * @throws WorkflowClientException  if no orchestrator answered
+     */
+    public int purgeInstances(WorkflowInstanceQuery query) {
+        return httpReads("purge instances").purge(query, true);
+    }
+
     private HttpReads httpReads(String what) {
         checkOpen();
         if (reads == null) {

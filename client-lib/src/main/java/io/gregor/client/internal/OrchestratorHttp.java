@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads from the HTTP API of one or more orchestrators (java.net.http, Jackson). Every
+ * Reads from (and asks) the HTTP API of one or more orchestrators (java.net.http, Jackson). Every
  * orchestrator answers every query (it forwards or fans out itself), so the client only needs one
  * that is up: requests go round-robin over the URLs, and a URL that cannot be reached or answers
  * 503 (a rebalance is under way) is skipped for the next one.
@@ -80,23 +80,49 @@ public final class OrchestratorHttp {
      * @throws WorkflowClientException  if no orchestrator answered it
      */
     public Optional<JsonNode> get(String pathAndQuery, String what) {
+        return send(pathAndQuery, HttpRequest.BodyPublishers.noBody(), "GET", what);
+    }
+
+    /**
+     * POSTs a JSON document and reads the JSON answer. Only for requests that are safe to send
+     * again, since one that an orchestrator answers 503 is sent to the next.
+     *
+     * @param path e.g. {@code /v1/workflows/purge}, already encoded
+     * @param body the request body
+     * @param what what is asked, for messages
+     * @return the answer (200 or 202), or empty on 404
+     * @throws IllegalArgumentException if the orchestrator refused the request as malformed (400)
+     * @throws WorkflowClientException  if no orchestrator answered it
+     */
+    public Optional<JsonNode> post(String path, JsonNode body, String what) {
+        byte[] bytes;
+        try {
+            bytes = PayloadJson.mapper().writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Expected a body that can be written as JSON for " + what + ", but found: " + e, e);
+        }
+        return send(path, HttpRequest.BodyPublishers.ofByteArray(bytes), "POST", what);
+    }
+
+    private Optional<JsonNode> send(String pathAndQuery, HttpRequest.BodyPublisher body, String method, String what) {
         String failures = "";
         int start = Math.floorMod(next.getAndIncrement(), baseUrls.size());
         for (int i = 0; i < baseUrls.size(); i++) {
             URI url = URI.create(baseUrls.get((start + i) % baseUrls.size()) + pathAndQuery);
             HttpResponse<byte[]> response;
             try {
-                response = http.send(HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET().build(),
+                response = http.send(HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json")
+                                .header("Content-Type", "application/json").method(method, body).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 failures += (failures.isEmpty() ? "" : "; ") + url + ": " + e;
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new WorkflowClientException("Expected to read " + what + " from " + url + ", but was interrupted", e);
+                throw new WorkflowClientException("Expected an answer about " + what + " from " + url + ", but was interrupted", e);
             }
             int status = response.statusCode();
-            if (status == 200) {
+            if (status == 200 || status == 202) {
                 return Optional.of(parse(response.body(), url, what));
             }
             if (status == 404) {
@@ -111,7 +137,7 @@ public final class OrchestratorHttp {
                 break;
             }
         }
-        throw new WorkflowClientException("Expected an orchestrator to answer the read of " + what + ", but found: " + failures, null);
+        throw new WorkflowClientException("Expected an orchestrator to answer about " + what + ", but found: " + failures, null);
     }
 
     private static JsonNode parse(byte[] body, URI url, String what) {

@@ -39,7 +39,7 @@ record InstanceFilter(Set<RuntimeStatus> statuses, String name, Instant createdF
         return new InstanceFilter(Set.copyOf(statuses), name, from, to);
     }
 
-    private static RuntimeStatus status(String text) {
+    static RuntimeStatus status(String text) {
         try {
             return RuntimeStatus.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -67,7 +67,7 @@ final class WorkflowApi {
     private static final ObjectMapper BODIES = PayloadJson.mapper().copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Serializer<String> KEYS = new StringSerializer();
     private static final int DEFAULT_PAGE_SIZE = 100;
-    private static final int MAX_PAGE_SIZE = 1_000;
+    static final int MAX_PAGE_SIZE = 1_000;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -101,6 +101,7 @@ final class WorkflowApi {
 
     static void routes(HttpRules rules, Supplier<WorkflowApi> api) {
         rules.get("/v1/workflows", (req, res) -> run(api, req, res, (a, r) -> a.list(r)))
+                .post("/v1/workflows/purge", (req, res) -> run(api, req, res, (a, r) -> a.purgeAll(r)))
                 .get("/v1/workflows/count", (req, res) -> run(api, req, res, (a, r) -> a.count(r)))
                 .get("/v1/internal/workflows/page", (req, res) -> run(api, req, res, (a, r) -> a.localPage(r)))
                 .get("/v1/internal/workflows/counts", (req, res) -> run(api, req, res, (a, r) -> a.localCounts(r)))
@@ -375,9 +376,17 @@ final class WorkflowApi {
     // ------------------------------------------------------------------ lists and counts, across orchestrators
 
     private void list(Request request) {
-        InstanceFilter filter = InstanceFilter.parse(request.query());
-        int pageSize = pageSize(request.query());
-        String after = Listing.after(request.query().first("pageToken").orElse(null));
+        Listing.Part page = page(InstanceFilter.parse(request.query()), Listing.after(request.query().first("pageToken").orElse(null)),
+                pageSize(request.query()));
+        ObjectNode body = JSON.objectNode();
+        ArrayNode instances = body.putArray("instances");
+        page.items().forEach(item -> instances.add(item.view()));
+        body.put("nextPageToken", page.complete() ? null : Listing.token(page.frontier()));
+        send(request.response(), 200, body);
+    }
+
+    /** One page of the matches across every orchestrator: what a list answers and a batch purge reads. */
+    private Listing.Part page(InstanceFilter filter, String after, int pageSize) {
         LocalStores.LocalPart local = stores.page(filter, after, pageSize);
         SortedSet<Integer> covered = new TreeSet<>(local.partitions());
         List<Listing.Part> parts = new ArrayList<>(List.of(local.part()));
@@ -388,12 +397,12 @@ final class WorkflowApi {
             parts.add(part(answer));
         }
         checkCovered(covered);
-        Listing.Part page = Listing.merge(parts, pageSize);
-        ObjectNode body = JSON.objectNode();
-        ArrayNode instances = body.putArray("instances");
-        page.items().forEach(item -> instances.add(item.view()));
-        body.put("nextPageToken", page.complete() ? null : Listing.token(page.frontier()));
-        send(request.response(), 200, body);
+        return Listing.merge(parts, pageSize);
+    }
+
+    private void purgeAll(Request request) {
+        BatchPurge batch = BatchPurge.parse(options(request.body(), BatchPurge.FIELDS), Instant.now());
+        send(request.response(), 202, batch.run(this::page, writes).json());
     }
 
     private void localPage(Request request) {
@@ -567,7 +576,7 @@ final class WorkflowApi {
         return options;
     }
 
-    private static String text(JsonNode options, String field) {
+    static String text(JsonNode options, String field) {
         JsonNode value = options.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -578,7 +587,7 @@ final class WorkflowApi {
         return value.asText();
     }
 
-    private static boolean bool(JsonNode options, String field, boolean fallback) {
+    static boolean bool(JsonNode options, String field, boolean fallback) {
         JsonNode value = options.get(field);
         if (value == null || value.isNull()) {
             return fallback;

@@ -3,6 +3,7 @@ package io.gregor.orchestrator.it;
 import static io.gregor.orchestrator.it.support.GregorTestApp.TIMEOUT;
 import static io.gregor.orchestrator.it.support.HttpCalls.encode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gregor.client.WorkflowClient;
@@ -16,6 +17,7 @@ import io.gregor.orchestrator.it.support.GregorTestApp;
 import io.gregor.orchestrator.it.support.HttpCalls;
 import io.gregor.orchestrator.it.support.KafkaReads;
 import io.gregor.schemas.InputKind;
+import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.PurgeWorkflow;
 import io.gregor.schemas.avro.RerunWorkflow;
 import io.gregor.schemas.avro.ResumeWorkflow;
@@ -64,6 +66,9 @@ class HttpApiIntegrationTest {
                         return "timed out";
                     }
                 })
+                .workflow("Tidy", () -> ctx -> ctx.getInput(Integer.class) >= 0 ? ctx.getInput(Integer.class)
+                        : ctx.waitForExternalEvent("never", Duration.ofMinutes(30), String.class).await())
+                .workflow("Keep", () -> ctx -> ctx.getInput(Integer.class))
                 .activity("Greet", ctx -> "Hello " + ctx.getInput(String.class))
                 .start();
         http = new HttpCalls(app.orchestrator().httpUrl().orElseThrow());
@@ -94,6 +99,12 @@ class HttpApiIntegrationTest {
         HttpCalls.Answer answer = http.post("/v1/workflows/" + workflow + "/start?instanceId=" + encode(instanceId), body);
         assertThat(answer.status()).as("start %s: %s", instanceId, answer.json()).isEqualTo(202);
         return instanceId;
+    }
+
+    /** The history on the changelog, once committed: the stores the API reads may be ahead of it. */
+    private static List<HistoryEvent> committedHistory(String instanceId, int length) {
+        Await.until(TIMEOUT, () -> app.history(instanceId).size() >= length, () -> "the history of " + instanceId + " to be committed");
+        return app.history(instanceId);
     }
 
     /** Every inbox record written for the key so far (starts, events and control requests go there). */
@@ -131,12 +142,12 @@ class HttpApiIntegrationTest {
         assertThat(done.path("failure").isNull()).isTrue();
         assertThat(done.path("customStatus").isNull()).isTrue();
         assertThat(done.path("parentInstanceId").isNull()).isTrue();
-        int historyLength = app.history(id).size();
-        assertThat(done.path("historyLength").asInt()).isEqualTo(historyLength).isEqualTo(4);
+        List<HistoryEvent> history = committedHistory(id, 4);
+        assertThat(done.path("historyLength").asInt()).isEqualTo(history.size()).isEqualTo(4);
         Instant created = Instant.parse(done.path("createdAt").asText());
         Instant updated = Instant.parse(done.path("lastUpdatedAt").asText());
         assertThat(updated).isAfterOrEqualTo(created)
-                .isEqualTo(app.history(id).getLast().getTimestamp());
+                .isEqualTo(history.getLast().getTimestamp());
     }
 
     @Test
@@ -182,7 +193,7 @@ class HttpApiIntegrationTest {
         assertThat(events.get(1).path("details").path("attempt").asInt()).isEqualTo(1);
         assertThat(events.get(2).path("details").path("output").asText()).isEqualTo("Hello Ada");
         assertThat(Instant.parse(events.get(3).path("timestamp").asText()))
-                .isEqualTo(app.history(id).get(3).getTimestamp());
+                .isEqualTo(committedHistory(id, 4).get(3).getTimestamp());
     }
 
     @Test
@@ -202,7 +213,7 @@ class HttpApiIntegrationTest {
         // then
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.message()).isEqualTo("Expected a workflow registered as 'Nope', but this orchestrator has only "
-                + "[Approval, Echo, Greeting, Waiter]");
+                + "[Approval, Echo, Greeting, Keep, Tidy, Waiter]");
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.message()).startsWith("Expected the request body to be JSON (the workflow's input), but found:");
         assertThat(trailing.status()).isEqualTo(400);
@@ -387,6 +398,79 @@ class HttpApiIntegrationTest {
     }
 
     @Test
+    void batchPurgePurgesExactlyTheMatchingTerminalInstancesAndSkipsLiveOnes() throws InterruptedException {
+        // given old completed Tidy and Keep instances, an old running Tidy, and a Tidy completed after the cutoff
+        String prefix = app.newInstanceId("batch") + "-";
+        List<String> oldTidy = List.of(start("Tidy", prefix + "old-0", "0"), start("Tidy", prefix + "old-1", "1"));
+        String oldKeep = start("Keep", prefix + "keep", "2");
+        String running = start("Tidy", prefix + "running", "-1");
+        oldTidy.forEach(id -> awaitStatus(id, "COMPLETED"));
+        awaitStatus(oldKeep, "COMPLETED");
+        awaitStatus(running, "RUNNING");
+        Thread.sleep(5);
+        Instant cutoff = Instant.now();
+        Thread.sleep(5);
+        String newTidy = start("Tidy", prefix + "new", "3");
+        awaitStatus(newTidy, "COMPLETED");
+
+        // when purging completed Tidy instances created before the cutoff
+        HttpCalls.Answer byStatus = http.post("/v1/workflows/purge",
+                "{\"status\": [\"COMPLETED\", \"FAILED\"], \"name\": \"Tidy\", \"createdBefore\": \"" + cutoff + "\"}");
+
+        // then exactly the old completed Tidy instances go
+        assertThat(byStatus.status()).as("%s", byStatus.json()).isEqualTo(202);
+        assertThat(byStatus.json().path("purged").asInt()).isEqualTo(2);
+        assertThat(byStatus.json().path("skipped").asInt()).isZero();
+        oldTidy.forEach(id -> Await.until(TIMEOUT, () -> http.get("/v1/workflows/" + id).status() == 404, () -> id + " to be purged"));
+        awaitStatus(oldKeep, "COMPLETED");
+        awaitStatus(newTidy, "COMPLETED");
+        assertThat(controlActions(running)).isEmpty();
+
+        // when purging every Tidy instance older than nothing, without a status
+        HttpCalls.Answer byAge = http.post("/v1/workflows/purge", "{\"name\": \"Tidy\", \"olderThan\": \"PT0S\", \"recursive\": false}");
+
+        // then the completed one goes and the running one is skipped
+        assertThat(byAge.status()).as("%s", byAge.json()).isEqualTo(202);
+        assertThat(byAge.json().path("purged").asInt()).isEqualTo(1);
+        assertThat(byAge.json().path("skipped").asInt()).isEqualTo(1);
+        Await.until(TIMEOUT, () -> http.get("/v1/workflows/" + newTidy).status() == 404, () -> newTidy + " to be purged");
+        assertThat(controlActions(newTidy)).containsExactly(new PurgeWorkflow(false));
+        assertThat(controlActions(running)).isEmpty();
+        awaitStatus(running, "RUNNING");
+        awaitStatus(oldKeep, "COMPLETED");
+    }
+
+    @Test
+    void batchPurgeRefusesALiveStatusOrNoFilterAndWritesNothing() {
+        // given a completed and a running instance
+        String prefix = app.newInstanceId("batch-refused") + "-";
+        String done = start("Keep", prefix + "done", "1");
+        String running = start("Waiter", prefix + "running", null);
+        awaitStatus(done, "COMPLETED");
+        awaitStatus(running, "RUNNING");
+
+        // when
+        HttpCalls.Answer liveStatus = http.post("/v1/workflows/purge", "{\"status\": [\"COMPLETED\", \"RUNNING\"]}");
+        HttpCalls.Answer noFilter = http.post("/v1/workflows/purge", "{\"recursive\": true}");
+        HttpCalls.Answer noBody = http.post("/v1/workflows/purge", null);
+        HttpCalls.Answer both = http.post("/v1/workflows/purge", "{\"createdBefore\": \"2026-01-01T00:00:00Z\", \"olderThan\": \"PT1H\"}");
+        HttpCalls.Answer badAge = http.post("/v1/workflows/purge", "{\"olderThan\": \"1 hour\"}");
+
+        // then
+        assertThat(List.of(liveStatus, noFilter, noBody, both, badAge)).extracting(HttpCalls.Answer::status).containsOnly(400);
+        assertThat(liveStatus.message())
+                .isEqualTo("Expected only terminal statuses (COMPLETED, FAILED or TERMINATED) to purge, but found RUNNING");
+        assertThat(noFilter.message()).isEqualTo("Expected a filter to purge by (status, name, createdFrom, createdBefore or olderThan),"
+                + " but found none");
+        assertThat(noBody.message()).isEqualTo(noFilter.message());
+        assertThat(both.message()).isEqualTo("Expected createdBefore or olderThan, but found both");
+        assertThat(badAge.message()).startsWith("Expected olderThan as a non-negative ISO-8601 duration");
+        assertThat(controlActions(done)).isEmpty();
+        assertThat(controlActions(running)).isEmpty();
+        awaitStatus(done, "COMPLETED");
+    }
+
+    @Test
     void theJavaClientReadsThroughTheApiAndSkipsAnOrchestratorItCannotReach() {
         // given a client whose first URL is dead
         String id = start("Greeting", app.newInstanceId("client"), "\"Grace\"");
@@ -417,6 +501,21 @@ class HttpApiIntegrationTest {
             assertThat(counts.get(WorkflowRuntimeStatus.COMPLETED)).isEqualTo(all.size());
             assertThat(client.getInstanceState(app.newInstanceId("unknown"))).isEmpty();
             assertThat(client.exportHistory(id).orElseThrow()).contains("\"format\":\"gregor-history/1\"");
+
+            // when purging by filter (the instance's creation time, to the millisecond) and with a live status
+            String other = start("Greeting", app.newInstanceId("client-other"), "\"Ada\"");
+            awaitStatus(other, "COMPLETED");
+            int purged = client.purgeInstances(WorkflowInstanceQuery.all().withWorkflowName("Greeting")
+                    .withStatuses(WorkflowRuntimeStatus.COMPLETED)
+                    .withCreatedFrom(state.getCreatedAt()).withCreatedTo(state.getCreatedAt().plusMillis(1)));
+            WorkflowInstanceQuery live = WorkflowInstanceQuery.all().withStatuses(WorkflowRuntimeStatus.RUNNING);
+
+            // then
+            assertThat(purged).isEqualTo(1);
+            Await.until(TIMEOUT, () -> client.getInstanceState(id).isEmpty(), () -> id + " to be purged");
+            assertThat(client.getInstanceState(other)).isPresent();
+            assertThatThrownBy(() -> client.purgeInstances(live)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Expected only terminal statuses (COMPLETED, FAILED or TERMINATED) to purge, but found RUNNING");
         }
     }
 }
