@@ -15,8 +15,8 @@ import io.gregor.schemas.avro.SuspendWorkflow;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.avro.WorkflowControl;
 import io.gregor.schemas.payload.DataConverter;
+import io.gregor.testkit.Await;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,14 +73,8 @@ class LifecycleIntegrationTest {
     }
 
     /** Waits for what the orchestrator does on its own (a result recorded, a timer fired), checking the changelog. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Expected " + what + " within " + TIMEOUT + ", but it did not happen");
-            }
-            Thread.sleep(200);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Await.until(TIMEOUT, condition, () -> what);
     }
 
     @Test
