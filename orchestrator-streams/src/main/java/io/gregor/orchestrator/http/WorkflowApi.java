@@ -306,8 +306,7 @@ final class WorkflowApi {
             throw ApiError.badRequest("Expected a workflow registered as '" + name + "', but this orchestrator has only " + workflowNames);
         }
         String given = request.query().first("instanceId").orElse(null);
-        // allowed: an id the caller did not choose, made as WorkflowClient makes one, outside any processor
-        String instanceId = given == null ? UUID.randomUUID().toString() : Validation.instanceId(given);
+        String instanceId = given == null ? UUID.randomUUID().toString() : Validation.instanceId(given); // allowed: as WorkflowClient, outside any processor
         IdReusePolicy policy = idReusePolicy(request.query().first("idReusePolicy").orElse(null));
         Instant startAt = startAt(request.query().first("startAt").orElse(null));
         Payload input = payload(request.body(), "the workflow's input");
@@ -402,8 +401,7 @@ final class WorkflowApi {
     }
 
     private void purgeAll(Request request) {
-        // allowed: "older than" is relative to the operator's request, which no processor replays
-        BatchPurge batch = BatchPurge.parse(options(request.body(), BatchPurge.FIELDS), Instant.now());
+        BatchPurge batch = BatchPurge.parse(options(request.body(), BatchPurge.FIELDS), Instant.now()); // allowed: the request's own time, never replayed
         send(request.response(), 202, batch.run(this::page, writes).json());
     }
 
