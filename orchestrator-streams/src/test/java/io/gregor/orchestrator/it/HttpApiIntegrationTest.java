@@ -407,9 +407,11 @@ class HttpApiIntegrationTest {
         oldTidy.forEach(id -> awaitStatus(id, "COMPLETED"));
         awaitStatus(oldKeep, "COMPLETED");
         awaitStatus(running, "RUNNING");
-        Thread.sleep(5);
+        // the cutoff lies strictly between the old instances' creation and the new one's
+        Instant before = Instant.now();
+        Await.until(TIMEOUT, () -> Instant.now().isAfter(before), () -> "the clock to move past " + before);
         Instant cutoff = Instant.now();
-        Thread.sleep(5);
+        Await.until(TIMEOUT, () -> Instant.now().isAfter(cutoff), () -> "the clock to move past " + cutoff);
         String newTidy = start("Tidy", prefix + "new", "3");
         awaitStatus(newTidy, "COMPLETED");
 

@@ -23,24 +23,16 @@ import io.gregor.schemas.avro.WorkflowStarted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Child workflow calls and continue-as-new in the engine: commands issued, results fed, replay checked. */
 class ChildAndContinueExecutionTest {
     private static final long T0 = 1_700_000_000_000L;
-    private final List<WorkflowExecution> executions = new ArrayList<>();
+    @RegisterExtension
+    final Executions executions = new Executions();
 
-    @AfterEach
-    void destroyExecutions() {
-        executions.forEach(WorkflowExecution::destroy);
-    }
 
-    private WorkflowExecution execution(Workflow workflow) {
-        WorkflowExecution e = new WorkflowExecution("wf-1", "Test", workflow, JSON, Duration.ofSeconds(10), WorkflowCarrier.choose(true));
-        executions.add(e);
-        return e;
-    }
 
     static final Workflow PARENT = ctx -> {
         String result;
@@ -62,7 +54,7 @@ class ChildAndContinueExecutionTest {
 
     @Test
     void aChildCallSchedulesTheChildUnderAnIdDerivedFromTheParentAndSequenceId() {
-        WorkflowExecution e = execution(PARENT);
+        WorkflowExecution e = executions.of(PARENT);
 
         List<Command> commands = e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize("in")))));
 
@@ -73,7 +65,7 @@ class ChildAndContinueExecutionTest {
 
     @Test
     void theChildsCompletionCompletesTheTaskAndOnlyItsOwnInstancesNoticeIsAccepted() {
-        WorkflowExecution e = execution(PARENT);
+        WorkflowExecution e = executions.of(PARENT);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize("in")))));
 
         assertThat(e.accepts(new ChildWorkflowCompleted(0, "someone-else", null))).isFalse();
@@ -86,7 +78,7 @@ class ChildAndContinueExecutionTest {
     @Test
     void aChildsFailureSurfacesAsTaskFailedExceptionWithTheChildsDetails() {
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").add(scheduled(0, "Child", "wf-1:0")).events();
-        WorkflowExecution e = execution(PARENT);
+        WorkflowExecution e = executions.of(PARENT);
         e.replay(past);
 
         List<Command> commands = e.apply(List.of(input(T0 + 1, new ChildWorkflowFailed(0, "wf-1:0",
@@ -100,7 +92,7 @@ class ChildAndContinueExecutionTest {
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").add(scheduled(0, "Child", "wf-1:0"))
                 .add(new ChildWorkflowCompleted(0, "wf-1:0", JSON.serialize("out"))).add(new io.gregor.schemas.avro.WorkflowCompleted(
                         JSON.serialize("out"))).events();
-        WorkflowExecution e = execution(PARENT);
+        WorkflowExecution e = executions.of(PARENT);
 
         e.replay(past);
 
@@ -111,7 +103,7 @@ class ChildAndContinueExecutionTest {
     @Test
     void aChangedChildWorkflowNameIsANonDeterminismError() {
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").add(scheduled(0, "OldChild", "wf-1:0")).events();
-        WorkflowExecution e = execution(PARENT);
+        WorkflowExecution e = executions.of(PARENT);
 
         assertThatThrownBy(() -> e.replay(past))
                 .isInstanceOf(NonDeterministicWorkflowException.class)
@@ -121,7 +113,7 @@ class ChildAndContinueExecutionTest {
 
     @Test
     void optionsGiveTheChildIdAndParentClosePolicy() {
-        WorkflowExecution e = execution(ctx -> ctx.callChildWorkflow("Child", null, ChildWorkflowOptions.defaults().withInstanceId("kid")
+        WorkflowExecution e = executions.of(ctx -> ctx.callChildWorkflow("Child", null, ChildWorkflowOptions.defaults().withInstanceId("kid")
                 .withParentClosePolicy(ParentClosePolicy.ABANDON), String.class).await());
 
         List<Command> commands = e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
@@ -132,7 +124,7 @@ class ChildAndContinueExecutionTest {
 
     @Test
     void continueAsNewEndsTheGenerationCarryingTheUnconsumedEventsInArrivalOrder() {
-        WorkflowExecution e = execution(ctx -> {
+        WorkflowExecution e = executions.of(ctx -> {
             ctx.waitForExternalEvent("go", String.class).await();
             ctx.continueAsNew("next");
             return "unreachable";
@@ -152,7 +144,7 @@ class ChildAndContinueExecutionTest {
 
     @Test
     void continueAsNewIsNotSwallowedByCodeCatchingExceptions() {
-        WorkflowExecution e = execution(ctx -> {
+        WorkflowExecution e = executions.of(ctx -> {
             try {
                 ctx.continueAsNew(1, false);
             } catch (Exception swallowed) {

@@ -32,23 +32,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WorkflowExecutionTest {
     private static final long T0 = 1_700_000_000_000L;
-    private final List<WorkflowExecution> executions = new ArrayList<>();
+    @RegisterExtension
+    final Executions executions = new Executions();
 
-    @AfterEach
-    void destroyExecutions() {
-        executions.forEach(WorkflowExecution::destroy);
-    }
 
-    private WorkflowExecution execution(Workflow workflow) {
-        WorkflowExecution e = new WorkflowExecution("wf-1", "Test", workflow, JSON, Duration.ofSeconds(10), WorkflowCarrier.choose(true));
-        executions.add(e);
-        return e;
-    }
 
     private static String output(List<Command> commands) {
         CompleteWorkflow done = (CompleteWorkflow) commands.getLast();
@@ -63,7 +55,7 @@ class WorkflowExecutionTest {
 
     @Test
     void startingAWorkflowSchedulesItsFirstActivityOnly() {
-        WorkflowExecution e = execution(CHAIN);
+        WorkflowExecution e = executions.of(CHAIN);
 
         List<Command> commands = e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize("in")))));
 
@@ -73,7 +65,7 @@ class WorkflowExecutionTest {
 
     @Test
     void aLiveExecutionFedOnlyTheNewEventContinuesWhereItParked() {
-        WorkflowExecution e = execution(CHAIN);
+        WorkflowExecution e = executions.of(CHAIN);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize("in")))));
 
         List<Command> second = e.apply(List.of(input(T0 + 1, new TaskCompleted(0, JSON.serialize("a")))));
@@ -88,7 +80,7 @@ class WorkflowExecutionTest {
     void replayingTheHistoryRebuildsTheSameStateAsTheLiveRun() {
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").scheduled(0, "A", "in").completed(0, "a")
                 .scheduled(1, "B", "a").events();
-        WorkflowExecution e = execution(CHAIN);
+        WorkflowExecution e = executions.of(CHAIN);
 
         e.replay(past);
         List<Command> commands = e.apply(List.of(input(T0 + 5, new TaskCompleted(1, JSON.serialize("b")))));
@@ -101,7 +93,7 @@ class WorkflowExecutionTest {
     void aChangedActivityNameIsANonDeterminismErrorNamingTheSequenceIdAndBothCommands() {
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").scheduled(0, "A", "in").completed(0, "a")
                 .scheduled(1, "OldB", "a").events();
-        WorkflowExecution e = execution(CHAIN);
+        WorkflowExecution e = executions.of(CHAIN);
 
         assertThatThrownBy(() -> e.replay(past))
                 .isInstanceOf(NonDeterministicWorkflowException.class)
@@ -117,7 +109,7 @@ class WorkflowExecutionTest {
             return "done";
         };
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").scheduled(0, "A", "in").events();
-        WorkflowExecution e = execution(timerInstead);
+        WorkflowExecution e = executions.of(timerInstead);
 
         assertThatThrownBy(() -> e.replay(past))
                 .isInstanceOf(NonDeterministicWorkflowException.class)
@@ -127,7 +119,7 @@ class WorkflowExecutionTest {
 
     @Test
     void duplicateAndUnknownResultsAreNotAccepted() {
-        WorkflowExecution e = execution(CHAIN);
+        WorkflowExecution e = executions.of(CHAIN);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize("in")))));
         e.apply(List.of(input(T0, new TaskCompleted(0, JSON.serialize("a")))));
 
@@ -143,7 +135,7 @@ class WorkflowExecutionTest {
             List<Task<Integer>> tasks = IntStream.range(0, 100).mapToObj(i -> ctx.callActivity("Square", i, Integer.class)).toList();
             return ctx.allOf(tasks).await().stream().mapToInt(Integer::intValue).sum();
         };
-        WorkflowExecution e = execution(fan);
+        WorkflowExecution e = executions.of(fan);
 
         List<Command> scheduled = e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
         List<Command> last = List.of();
@@ -169,7 +161,7 @@ class WorkflowExecutionTest {
 
     @Test
     void anEventBeforeItsTimeoutCompletesTheWait() {
-        WorkflowExecution e = execution(APPROVAL);
+        WorkflowExecution e = executions.of(APPROVAL);
         List<Command> first = e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
 
         List<Command> second = e.apply(List.of(input(T0 + 10, new EventRaised("approval", JSON.serialize("yes")))));
@@ -180,7 +172,7 @@ class WorkflowExecutionTest {
 
     @Test
     void aTimeoutBeforeTheEventCancelsTheWait() {
-        WorkflowExecution e = execution(APPROVAL);
+        WorkflowExecution e = executions.of(APPROVAL);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
 
         List<Command> second = e.apply(List.of(input(T0 + 3_600_000, new TimerFired(0, Instant.ofEpochMilli(T0 + 3_600_000)))));
@@ -196,7 +188,7 @@ class WorkflowExecutionTest {
             String second = ctx.waitForExternalEvent("e", String.class).await();
             return first + second;
         };
-        WorkflowExecution e = execution(twoEvents);
+        WorkflowExecution e = executions.of(twoEvents);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
         e.apply(List.of(input(T0, new EventRaised("e", JSON.serialize("1")))));
         e.apply(List.of(input(T0, new EventRaised("E", JSON.serialize("2")))));
@@ -213,7 +205,7 @@ class WorkflowExecutionTest {
             Task<Void> timer = ctx.createTimer(Duration.ofSeconds(5));
             return ctx.anyOf(activity, timer).await() == timer ? "timer" : activity.await();
         };
-        WorkflowExecution e = execution(race);
+        WorkflowExecution e = executions.of(race);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
 
         List<Command> commands = e.apply(List.of(input(T0 + 5000, new TimerFired(1, Instant.ofEpochMilli(T0 + 5000)))));
@@ -228,11 +220,11 @@ class WorkflowExecutionTest {
             ctx.createTimer(Duration.ofMinutes(1)).await();
             return (ctx.getCurrentInstant().toEpochMilli() - before) + " " + ctx.newUuid();
         };
-        WorkflowExecution live = execution(clock);
+        WorkflowExecution live = executions.of(clock);
         live.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
         String liveOutput = output(live.apply(List.of(input(T0 + 61_000, new TimerFired(0, Instant.ofEpochMilli(T0 + 60_000))))));
 
-        WorkflowExecution replayed = execution(clock);
+        WorkflowExecution replayed = executions.of(clock);
         replayed.replay(History.startingAt(T0).started("Test", null).timerCreated(0, T0 + 60_000).events());
         String replayedOutput = output(replayed.apply(List.of(input(T0 + 61_000, new TimerFired(0, Instant.ofEpochMilli(T0 + 60_000))))));
 
@@ -244,7 +236,7 @@ class WorkflowExecutionTest {
     void aFailingActivityIsRetriedDurablyWithBackoffTimersThenSucceeds() {
         Workflow retrying = ctx -> ctx.callActivity("Flaky", "x",
                 TaskOptions.withRetryPolicy(RetryPolicy.of(3, Duration.ofSeconds(1)).withBackoffCoefficient(2)), String.class).await();
-        WorkflowExecution e = execution(retrying);
+        WorkflowExecution e = executions.of(retrying);
 
         List<Command> s1 = e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
         List<Command> s2 = e.apply(List.of(input(T0 + 10, failure(0))));
@@ -265,7 +257,7 @@ class WorkflowExecutionTest {
     void exhaustedRetriesFailTheTaskWithTheLastFailure() {
         Workflow retrying = ctx -> ctx.callActivity("Flaky", "x",
                 TaskOptions.withRetryPolicy(RetryPolicy.of(2, Duration.ofSeconds(1))), String.class).await();
-        WorkflowExecution e = execution(retrying);
+        WorkflowExecution e = executions.of(retrying);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
         e.apply(List.of(input(T0, failure(0))));
         e.apply(List.of(input(T0 + 1000, new TimerFired(1, Instant.ofEpochMilli(T0 + 1000)))));
@@ -282,7 +274,7 @@ class WorkflowExecutionTest {
     void nonRetriableErrorTypesAreNotRetried() {
         Workflow retrying = ctx -> ctx.callActivity("Flaky", "x", TaskOptions.withRetryPolicy(
                 RetryPolicy.of(5, Duration.ofSeconds(1)).withNonRetriableErrors(java.io.IOException.class)), String.class).await();
-        WorkflowExecution e = execution(retrying);
+        WorkflowExecution e = executions.of(retrying);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
 
         List<Command> afterFailure = e.apply(List.of(input(T0, failure(0))));
@@ -306,7 +298,7 @@ class WorkflowExecutionTest {
                 return "compensated";
             }
         };
-        WorkflowExecution e = execution(saga);
+        WorkflowExecution e = executions.of(saga);
         List<Command> all = new ArrayList<>(e.apply(List.of(input(T0, new WorkflowStarted("Test", null)))));
         all.addAll(e.apply(List.of(input(T0, new TaskCompleted(0, null)))));
         all.addAll(e.apply(List.of(input(T0, new TaskCompleted(1, null)))));
@@ -321,7 +313,7 @@ class WorkflowExecutionTest {
 
     @Test
     void anUncaughtExceptionFailsTheWorkflowWithItsDetails() {
-        WorkflowExecution e = execution(ctx -> {
+        WorkflowExecution e = executions.of(ctx -> {
             throw new IllegalStateException("bad order 42");
         });
 
@@ -343,12 +335,12 @@ class WorkflowExecutionTest {
             ctx.callActivity("B", null).await();
             return null;
         };
-        WorkflowExecution e = execution(w);
+        WorkflowExecution e = executions.of(w);
         e.replay(History.startingAt(T0).started("Test", null).scheduled(0, "A", null).completed(0, null).scheduled(1, "B", null).events());
         e.apply(List.of(input(T0, new TaskCompleted(1, null))));
 
         assertThat(seen).containsExactly(true, true);
-        WorkflowExecution live = execution(w);
+        WorkflowExecution live = executions.of(w);
         seen.clear();
         live.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
         assertThat(seen).containsExactly(false);
@@ -359,7 +351,7 @@ class WorkflowExecutionTest {
         // A stalled instance keeps its inputs without commands; once the code is fixed, replay
         // consumes them and what the code issues past the history end is new work.
         List<HistoryEvent> past = History.startingAt(T0).started("Test", "in").scheduled(0, "A", "in").completed(0, "a").events();
-        WorkflowExecution e = execution(CHAIN);
+        WorkflowExecution e = executions.of(CHAIN);
         e.replay(past);
 
         List<Command> commands = e.apply(List.of());
@@ -369,11 +361,10 @@ class WorkflowExecutionTest {
 
     @Test
     void workflowCodeThatNeverYieldsIsReportedAsStuck() {
-        WorkflowExecution e = new WorkflowExecution("wf-2", "Test", ctx -> {
+        WorkflowExecution e = executions.track(new WorkflowExecution("wf-2", "Test", ctx -> {
             java.util.concurrent.locks.LockSupport.park(); // blocks without awaiting a task
             return null;
-        }, JSON, Duration.ofMillis(200), WorkflowCarrier.choose(true));
-        executions.add(e);
+        }, JSON, Duration.ofMillis(200), WorkflowCarrier.choose(true)));
 
         assertThatThrownBy(() -> e.apply(List.of(input(T0, new WorkflowStarted("Test", null)))))
                 .hasMessageContaining("Expected workflow code on gregor-wf-wf-2 to await a task or return within PT0.2S");
@@ -389,7 +380,7 @@ class WorkflowExecutionTest {
             return a + ctx.allOf(fan).await() + ev;
         };
         History recorded = History.startingAt(T0);
-        WorkflowExecution live = execution(mixed);
+        WorkflowExecution live = executions.of(mixed);
         List<HistoryEvent> inputs = List.of(input(T0, new WorkflowStarted("Test", null)), input(T0 + 1, new TaskCompleted(0, JSON.serialize("a"))),
                 input(T0 + 2, new TaskCompleted(2, JSON.serialize("f2"))), input(T0 + 3, new TaskCompleted(1, JSON.serialize("f1"))),
                 input(T0 + 3001, new TimerFired(3, Instant.ofEpochMilli(T0 + 3001))), input(T0 + 3002, new EventRaised("go", JSON.serialize("!"))));
@@ -399,7 +390,7 @@ class WorkflowExecutionTest {
             recorded.at(in.getTimestamp().toEpochMilli()).add(in.getEvent()).record(last);
         }
 
-        WorkflowExecution replayed = execution(mixed);
+        WorkflowExecution replayed = executions.of(mixed);
         replayed.replay(recorded.events());
 
         assertThat(output(last)).isEqualTo("a[f1, f2]!");
@@ -421,7 +412,7 @@ class WorkflowExecutionTest {
 
     @Test
     void anEventBeforeItsTimeoutCancelsTheTimeoutTimer() {
-        WorkflowExecution e = execution(APPROVAL);
+        WorkflowExecution e = executions.of(APPROVAL);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
 
         List<Command> second = e.apply(List.of(input(T0 + 10, new EventRaised("approval", JSON.serialize("yes")))));
@@ -444,7 +435,7 @@ class WorkflowExecutionTest {
 
     @Test
     void aTimerThatLostAnAnyOfIsCancelledAndReplayMatchesTheCancellation() {
-        WorkflowExecution live = execution(RACE_THEN_TIMER_AGAIN);
+        WorkflowExecution live = executions.of(RACE_THEN_TIMER_AGAIN);
         History recorded = History.startingAt(T0);
 
         List<Command> last = runLive(live, recorded, List.of(input(T0, new WorkflowStarted("Test", JSON.serialize(false))),
@@ -452,14 +443,14 @@ class WorkflowExecutionTest {
 
         assertThat(last).hasSize(2).first().isEqualTo(new CancelTimer(1, T0 + 5000));
         assertThat(output(last)).isEqualTo("fast");
-        WorkflowExecution replayed = execution(RACE_THEN_TIMER_AGAIN);
+        WorkflowExecution replayed = executions.of(RACE_THEN_TIMER_AGAIN);
         replayed.replay(recorded.events());
         assertThat(replayed.isEnded()).as("the replay matched the cancellation").isTrue();
     }
 
     @Test
     void aCancelledTimerTheCodeAwaitsAgainIsCreatedAnewAtItsOriginalFireTime() {
-        WorkflowExecution e = execution(RACE_THEN_TIMER_AGAIN);
+        WorkflowExecution e = executions.of(RACE_THEN_TIMER_AGAIN);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize(true)))));
 
         List<Command> afterRace = e.apply(List.of(input(T0 + 1000, new TaskCompleted(0, JSON.serialize("fast")))));
@@ -479,7 +470,7 @@ class WorkflowExecutionTest {
             ctx.anyOf(a, timer).await();
             return second.await() == timer ? "timer" : "b";
         };
-        WorkflowExecution e = execution(twoRaces);
+        WorkflowExecution e = executions.of(twoRaces);
         e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
 
         List<Command> afterA = e.apply(List.of(input(T0 + 1, new TaskCompleted(1, JSON.serialize("a")))));
@@ -491,7 +482,7 @@ class WorkflowExecutionTest {
 
     @Test
     void theOpenTimersAreWhatAnEndingInstanceLeavesInTheStore() {
-        WorkflowExecution e = execution(ctx -> {
+        WorkflowExecution e = executions.of(ctx -> {
             ctx.createTimer(Duration.ofMinutes(1)); // never awaited
             return ctx.callActivity("A", null, String.class).await();
         });
@@ -513,7 +504,7 @@ class WorkflowExecutionTest {
 
     @Test
     void inputsArrivingWhileSuspendedAreHeldAndFedInTheirOrderOnResume() {
-        WorkflowExecution live = execution(ACTIVITY_THEN_EVENT);
+        WorkflowExecution live = executions.of(ACTIVITY_THEN_EVENT);
         History recorded = History.startingAt(T0);
         runLive(live, recorded, List.of(input(T0, new WorkflowStarted("Test", null)), input(T0 + 1, new WorkflowSuspended("maintenance"))));
 
@@ -525,7 +516,7 @@ class WorkflowExecutionTest {
         assertThat(whileSuspended).as("no code ran while suspended").isEmpty();
         assertThat(duplicateAccepted).as("a duplicate of a held result").isFalse();
         assertThat(output(resumed)).as("both held inputs, in order, at the resume's time").isEqualTo("a!@" + (T0 + 100));
-        WorkflowExecution replayed = execution(ACTIVITY_THEN_EVENT);
+        WorkflowExecution replayed = executions.of(ACTIVITY_THEN_EVENT);
         replayed.replay(recorded.events());
         assertThat(replayed.isEnded()).as("replay holds and releases the same inputs").isTrue();
     }
