@@ -68,7 +68,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
 
     /** The command-line help. */
     public static final String USAGE = """
-            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover|raw-two-hop [options]
+            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover|queries|raw-two-hop [options]
                    LoadDriver --engine gregor,littlehorse [comparison options]   (see Comparison)
               --engine NAME            the engine under load: gregor (default) or a peer such as littlehorse
                                        (hello1, seq10 and fan100 only; needs the peer profile: run.sh builds it)
@@ -84,9 +84,11 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                                        --concurrency; the extra callers stop starting 2 s (at most a quarter of it)
                                        before it ends;
                                        longhist: default 1, the measured instance's own path)
-              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000);
+              --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000,
+                                       queries 1000);
                                        raw-two-hop: measured round trips (default 10000)
-              --steps N                sequential steps of longhist (default 20000) and recover (default 3)
+              --steps N                sequential steps of longhist (default 20000), recover (default 3) and of the
+                                       long instance of queries (default 10000: a history of 20002 events)
               --width N                fan10k: parallel activities (default 10000)
               --timer 10s              timers: the durable timer of each instance (default 10s)
               --out DIR                default target/loadtest/<scenario>-<timestamp>
@@ -120,6 +122,10 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             RUNNING and to the last completion, and counts lost instances (no completion record) and duplicated
             completions (raw read_committed records on the completions topic beyond one per instance); it exits 1
             if either is not zero or the drain timed out.
+
+            queries: starts --instances one-step workflows and one workflow of --steps steps, waits for all, then
+            times the orchestrator's HTTP API over them: a page of 1000, every page of 100, the count by status,
+            one status and the long instance's whole history, each 20 times after 3 untimed (gregor only).
 
             raw-two-hop: no engine. Plain Kafka clients (no Streams, no transactions) on the run's broker, on two fresh
             one-partition topics under --prefix: the probe produces a record to the first (acks=all, idempotent,
@@ -206,7 +212,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                 wholeSeconds(duration(given.getOrDefault("--warmup", "30s"))),
                 Path.of(given.getOrDefault("--out", "target/loadtest/" + scenario.id() + "-" + runId)),
                 positive("--instances", given.getOrDefault("--instances", String.valueOf(Math.max(1, scenario.defaultInstances())))),
-                positive("--steps", given.getOrDefault("--steps", recover ? "3" : "20000")),
+                positive("--steps", given.getOrDefault("--steps", recover ? "3" : scenario == Scenario.QUERIES ? "10000" : "20000")),
                 positive("--width", given.getOrDefault("--width", "10000")),
                 timer,
                 given.get("--bootstrap"), given.get("--registry"),
@@ -257,6 +263,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                     p.put("warmupConcurrency", warmupConcurrency);
                 }
                 case TIMERS -> p.put("timerSeconds", timer.toMillis() / 1000.0);
+                case QUERIES -> p.put("longInstanceSteps", steps);
                 case RECOVER -> {
                     p.put("steps", steps);
                     p.put("drainTimeoutSeconds", drainTimeout.toMillis() / 1000.0);

@@ -122,13 +122,21 @@ public final class LatencyRecorder {
 
     /** @return percentiles of the measure phase, in milliseconds */
     public synchronized Latency summary() {
-        if (measured.getTotalCount() == 0) {
+        return summarize(measured);
+    }
+
+    /**
+     * @param micros a histogram of microseconds
+     * @return its percentiles in milliseconds
+     */
+    static Latency summarize(Histogram micros) {
+        if (micros.getTotalCount() == 0) {
             return new Latency(0, 0, 0, 0, 0, 0, 0);
         }
-        return new Latency(measured.getTotalCount(), round(measured.getMean() / 1000.0),
-                millis(measured.getValueAtPercentile(50)), millis(measured.getValueAtPercentile(90)),
-                millis(measured.getValueAtPercentile(99)), millis(measured.getValueAtPercentile(99.9)),
-                millis(measured.getMaxValue()));
+        return new Latency(micros.getTotalCount(), round(micros.getMean() / 1000.0),
+                millis(micros.getValueAtPercentile(50)), millis(micros.getValueAtPercentile(90)),
+                millis(micros.getValueAtPercentile(99)), millis(micros.getValueAtPercentile(99.9)),
+                millis(micros.getMaxValue()));
     }
 
     private static double millis(long micros) {

@@ -78,8 +78,12 @@ public final class LoadRun {
             }
             Recovery recovery = drill == null ? null
                     : drill.audit(options.runId() + "-", recorder, tracker.lastCompletionNanos(), t0, end, drained);
-            return result(options, parameters, startedAt, infrastructure, LATENCY_METHOD + engine.completionSignal() + ".",
-                    recorder, tracker.lastCompletionNanos(), tracker.inFlight(), clock, t0, end, recovery);
+            RunResult result = result(options, parameters, startedAt, infrastructure,
+                    LATENCY_METHOD + engine.completionSignal() + ".", recorder, tracker.lastCompletionNanos(),
+                    tracker.inFlight(), clock, t0, end, recovery);
+            // The instances to query are the ones just measured; the warm-up's tracker, unused here, follows the long one.
+            return scenario == Scenario.QUERIES && drained
+                    ? result.withQueries(QueryTimings.run(engine, options, warmupTracker, warmupRecorder)) : result;
         }
     }
 
@@ -150,7 +154,7 @@ public final class LoadRun {
                 unfinished, recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
         RunResult result = new RunResult(options.scenario().id(), parameters, Environment.gitCommit(), startedAt,
                 Environment.hardware(), infrastructure, latencyMethod, counts, round(throughput), round(measuredSeconds),
-                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery);
+                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery, null);
         LOG.info("{}: {} started, {} completed, {} failed, {} unfinished; {} /s; latency ms p50 {} p90 {} p99 {} p99.9 {} max {}",
                 result.scenario(), counts.started(), counts.completed(), counts.failed(), counts.unfinished(),
                 result.throughputPerSecond(), result.latencyMs().p50(), result.latencyMs().p90(), result.latencyMs().p99(),

@@ -32,6 +32,12 @@ public enum Scenario {
      */
     RECOVER("recover", SequenceWorkflow.NAME, true, 10_000),
     /**
+     * {@code --instances} (default 1,000) one-step workflows and one of {@code --steps} (default 10,000, a history of
+     * 20,002 events), then the HTTP API's list, count, status and history requests over them, timed (see
+     * {@link QueryTimings}).
+     */
+    QUERIES("queries", SequenceWorkflow.NAME, true, 1_000),
+    /**
      * No workflow: {@code --instances} (default 10,000) round trips produce, consume, produce, consume with plain Kafka
      * clients, one at a time (see {@link RawTwoHopProbe}).
      */
@@ -90,7 +96,7 @@ public enum Scenario {
      */
     public Object input(DriverOptions options) {
         return switch (this) {
-            case HELLO1 -> 1;
+            case HELLO1, QUERIES -> 1;
             case SEQ10 -> 10;
             case FAN100 -> 100;
             case FAN10K -> options.width();

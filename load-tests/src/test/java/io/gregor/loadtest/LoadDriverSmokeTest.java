@@ -92,4 +92,28 @@ class LoadDriverSmokeTest {
         assertThat(result.path("steps").path("instances").asInt()).isEqualTo(1);
         assertThat(result.path("steps").path("latencyMs").size()).isEqualTo(30);
     }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void queriesTimesEveryHttpRequestOverTheInstancesItRanAndChecksTheirAnswers() throws Exception {
+        // given
+        Path out = Path.of("target", "loadtest", "smoke-queries");
+        DriverOptions options = DriverOptions.parse("--scenario", "queries", "--instances", "150", "--steps", "40",
+                "--out", out.toString());
+
+        // when
+        LoadDriver.run(options);
+
+        // then
+        JsonNode result = new ObjectMapper().readTree(out.resolve(ResultFiles.JSON).toFile());
+        assertThat(result.path("counts").path("completed").asLong()).isEqualTo(150);
+        JsonNode queries = result.path("queriesMs");
+        assertThat(queries.fieldNames()).toIterable().containsExactly("list: one page of 1000",
+                "list: every page of 100 (151 instances)", "count by status", "status of one instance", "history of 82 events");
+        queries.forEach(latency -> {
+            assertThat(latency.path("count").asLong()).isEqualTo(QueryTimings.REPEATS);
+            assertThat(latency.path("p50").asDouble()).isPositive();
+        });
+        assertThat(Files.readString(out.resolve(ResultFiles.HTML))).contains("history of 82 events: p50 / p90 / max");
+    }
 }

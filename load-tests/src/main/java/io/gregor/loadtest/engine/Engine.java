@@ -1,5 +1,8 @@
 package io.gregor.loadtest.engine;
 
+import java.net.URI;
+import java.util.Optional;
+
 /**
  * A workflow engine the load driver can run its scenarios against: Gregor itself, or a peer
  * engine for the side-by-side comparison of issue 3. The driver owns everything that must be
@@ -40,6 +43,14 @@ public interface Engine extends AutoCloseable {
      * @throws IllegalArgumentException if the engine cannot run the workflow with that input
      */
     void startInstance(String instanceId, Object input) throws Exception;
+
+    /**
+     * @return the base URL of the engine's HTTP query API while it runs, if it has one the driver can time
+     *         ({@code queries} scenario); empty by default
+     */
+    default Optional<URI> httpApi() {
+        return Optional.empty();
+    }
 
     /** @return where the engine runs, for result.json (e.g. "orchestrator and worker in the driver's JVM") */
     String description();

@@ -75,6 +75,10 @@ public final class HtmlReport {
             rows.put("completion records / lost / duplicated", k.completionRecords() + " / " + k.lost() + " / " + k.duplicated()
                     + (k.drained() ? "" : " (drain timed out)"));
         }
+        if (r.queriesMs() != null) {
+            r.queriesMs().forEach((query, l) -> rows.put(query + ": p50 / p90 / max", l.p50() + " / " + l.p90() + " / " + l.max()
+                    + " ms over " + l.count() + " requests"));
+        }
         return rows;
     }
 

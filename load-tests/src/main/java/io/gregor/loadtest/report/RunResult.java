@@ -23,12 +23,23 @@ import java.util.Map;
  * @param series             one sample per second
  * @param steps              per-step latency (longhist only), else null
  * @param recovery           what the orchestrator's kill and restart cost (recover only), else null
+ * @param queriesMs          each HTTP API request's latency by what it asked (queries only), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String scenario, Map<String, Object> parameters, String gitCommit, String startedAt,
                         Map<String, Object> hardware, Map<String, Object> infrastructure, String latencyMethod, Counts counts,
                         double throughputPerSecond, double measuredSeconds, double elapsedSeconds, Latency latencyMs,
-                        Memory memory, List<IntervalSample> series, StepSeries steps, Recovery recovery) {
+                        Memory memory, List<IntervalSample> series, StepSeries steps, Recovery recovery,
+                        Map<String, Latency> queriesMs) {
+
+    /**
+     * @param queries each HTTP API request's latency by what it asked
+     * @return this result with the query latencies
+     */
+    public RunResult withQueries(Map<String, Latency> queries) {
+        return new RunResult(scenario, parameters, gitCommit, startedAt, hardware, infrastructure, latencyMethod, counts,
+                throughputPerSecond, measuredSeconds, elapsedSeconds, latencyMs, memory, series, steps, recovery, queries);
+    }
 
     /**
      * @param started           instances the driver started (write acknowledged)

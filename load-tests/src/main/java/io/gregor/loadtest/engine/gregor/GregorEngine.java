@@ -7,6 +7,8 @@ import io.gregor.loadtest.engine.Engine;
 import io.gregor.loadtest.engine.EngineContext;
 import io.gregor.loadtest.engine.Recoverable;
 import io.gregor.schemas.Topics;
+import java.net.URI;
+import java.util.Optional;
 
 /**
  * Gregor under load: an orchestrator and a worker in the driver's JVM (unless
@@ -57,6 +59,11 @@ public final class GregorEngine implements Engine, Recoverable {
     @Override
     public void startInstance(String instanceId, Object input) {
         client.scheduleNewWorkflow(workflowName, input, instanceId);
+    }
+
+    @Override
+    public Optional<URI> httpApi() {
+        return local == null ? Optional.empty() : local.httpApi();
     }
 
     @Override

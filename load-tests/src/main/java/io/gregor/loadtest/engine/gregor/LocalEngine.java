@@ -5,8 +5,10 @@ import io.gregor.loadtest.scenario.StepClock;
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.worker.ActivityWorker;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -50,6 +52,11 @@ final class LocalEngine implements AutoCloseable {
             engine.close();
             throw e;
         }
+    }
+
+    /** @return the orchestrator's HTTP API */
+    Optional<URI> httpApi() {
+        return orchestrator.httpUrl();
     }
 
     /** Stops the worker, then the orchestrator, and deletes the local state. */

@@ -731,7 +731,7 @@ public final class WorkflowExecution implements WorkflowContext {
             unconsumedEvents.remove(taken);
             event.complete(taken.getPayload());
         } else if (timeout != null && timeout.isZero()) {
-            event.fail(new TaskCanceledException("No external event '" + name + "' had arrived for instance " + instanceId
+            event.fail(new TaskCanceledException(TaskCanceledException.Reason.TIMED_OUT, "No external event '" + name + "' had arrived for instance " + instanceId
                     + " and the timeout is zero"));
         } else {
             ArrayDeque<CompletableTask<Payload>> waiters = eventWaiters.computeIfAbsent(key, k -> new ArrayDeque<>());
@@ -743,7 +743,7 @@ public final class WorkflowExecution implements WorkflowContext {
                 timer.onDone(() -> {
                     if (!event.isDone()) {
                         waiters.remove(event);
-                        event.fail(new TaskCanceledException("Timed out after " + timeout + " waiting for external event '"
+                        event.fail(new TaskCanceledException(TaskCanceledException.Reason.TIMED_OUT, "Timed out after " + timeout + " waiting for external event '"
                                 + name + "' (instance " + instanceId + ")"));
                     }
                 });

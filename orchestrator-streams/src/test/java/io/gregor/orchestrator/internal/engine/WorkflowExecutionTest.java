@@ -155,7 +155,7 @@ class WorkflowExecutionTest {
         try {
             return ctx.waitForExternalEvent("Approval", Duration.ofHours(1), String.class).await();
         } catch (TaskCanceledException e) {
-            return "timed out: " + e.getMessage();
+            return e.reason() + ": " + e.getMessage();
         }
     };
 
@@ -177,7 +177,7 @@ class WorkflowExecutionTest {
 
         List<Command> second = e.apply(List.of(input(T0 + 3_600_000, new TimerFired(0, Instant.ofEpochMilli(T0 + 3_600_000)))));
 
-        assertThat(output(second)).startsWith("timed out: Timed out after PT1H waiting for external event 'Approval'");
+        assertThat(output(second)).startsWith("TIMED_OUT: Timed out after PT1H waiting for external event 'Approval'");
     }
 
     @Test
