@@ -52,6 +52,7 @@ final class InstanceApplier {
                 meta.setInput(continued.getInput());
                 // The next generation's history starts afresh under the same id.
                 meta.setHistoryLength(0);
+                meta.setGeneration(meta.getGeneration() + 1);
             }
             default -> {
                 // other events change only length and time

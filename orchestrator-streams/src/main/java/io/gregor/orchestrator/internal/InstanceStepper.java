@@ -378,7 +378,7 @@ final class InstanceStepper {
     }
 
     private WorkflowExecution newExecution(InstanceMetadata meta, Workflow workflow) {
-        return new WorkflowExecution(meta.getInstanceId(), meta.getWorkflowName(), workflow, converter, yieldTimeout, carrier);
+        return new WorkflowExecution(meta.getInstanceId(), meta.getGeneration(), meta.getWorkflowName(), workflow, converter, yieldTimeout, carrier);
     }
 
     /**

@@ -80,6 +80,18 @@ class ContinueAsNewTopologyTest {
             ctx.continueAsNew(n + 1);
             return -1;
         });
+        // Each of three generations doubles through a child under a derived id, then continues with the running sum.
+        workflows.register("Double", () -> ctx -> 2 * ctx.getInput(Integer.class));
+        workflows.register("Delegator", () -> ctx -> {
+            int[] generationAndSum = ctx.getInput(int[].class);
+            int generation = generationAndSum[0];
+            int sum = generationAndSum[1] + ctx.callChildWorkflow("Double", generation + 1, Integer.class).await();
+            if (generation == 2) {
+                return sum;
+            }
+            ctx.continueAsNew(new int[] {generation + 1, sum});
+            return -1;
+        });
         workflows.register("Forever", () -> ctx -> {
             ctx.continueAsNew(0);
             return -1;
@@ -198,5 +210,21 @@ class ContinueAsNewTopologyTest {
         assertThat(JSON.deserialize(gregor.completions.readValue().getOutput(), Integer.class)).isEqualTo(50);
         assertThat(gregor.instance("forever").getStatus()).isEqualTo(RuntimeStatus.STALLED);
         assertThat(gregor.instance("forever").getFailure().getMessage()).contains(InstanceStepper.MAX_GENERATIONS_PER_STEP + " generations");
+    }
+
+    @Test
+    void eachGenerationDerivesChildIdsOfItsOwnSoNoneIsRefusedAsTaken() {
+        // when a parent calls a child with a derived id in each of three generations
+        gregor.start("delegator", "Delegator", new int[] {0, 0});
+
+        // then each child ran under an id of its generation, and the parent completed with all their outputs
+        WorkflowCompletion last = gregor.completions.readValuesToList().getLast();
+        assertThat(last.getInstanceId()).isEqualTo("delegator");
+        assertThat(JSON.deserialize(last.getOutput(), Integer.class)).isEqualTo(2 + 4 + 6);
+        assertThat(List.of("delegator:0", "delegator:1.0", "delegator:2.0")).allSatisfy(child -> {
+            assertThat(gregor.instance(child).getStatus()).isEqualTo(RuntimeStatus.COMPLETED);
+            assertThat(gregor.instance(child).getParentInstanceId()).isEqualTo("delegator");
+        });
+        assertThat(gregor.instance("delegator").getGeneration()).isEqualTo(2);
     }
 }

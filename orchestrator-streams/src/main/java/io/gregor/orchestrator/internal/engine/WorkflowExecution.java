@@ -83,6 +83,7 @@ public final class WorkflowExecution implements WorkflowContext {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
 
     private final String instanceId;
+    private final int generation;
     private final String workflowName;
     private final Workflow workflow;
     private final DataConverter converter;
@@ -160,15 +161,17 @@ public final class WorkflowExecution implements WorkflowContext {
 
     /**
      * @param instanceId   the instance
+     * @param generation   continue-as-new generations of the instance before this one
      * @param workflowName its registered name
      * @param workflow     a fresh object of the workflow's class
      * @param converter    payload converter
      * @param yieldTimeout how long code may run without awaiting before the instance is stalled
      * @param carrier      which threads carry the code
      */
-    public WorkflowExecution(String instanceId, String workflowName, Workflow workflow, DataConverter converter, Duration yieldTimeout,
-                             WorkflowCarrier carrier) {
+    public WorkflowExecution(String instanceId, int generation, String workflowName, Workflow workflow, DataConverter converter,
+                             Duration yieldTimeout, WorkflowCarrier carrier) {
         this.instanceId = instanceId;
+        this.generation = generation;
         this.workflowName = workflowName;
         this.workflow = workflow;
         this.converter = converter;
@@ -676,8 +679,10 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         ChildWorkflowOptions opts = options == null ? ChildWorkflowOptions.defaults() : options;
         Payload payload = converter.serialize(childInput);
-        // The id is fixed by the first attempt's sequence id, so every replay derives the same one.
-        String baseId = opts.instanceId() != null ? opts.instanceId() : instanceId + ":" + nextSequenceId;
+        // The id is fixed by the first attempt's sequence id, so every replay derives the same one; a later generation's
+        // carries its number, or it would name a child of an earlier generation (refused, or taken for its late result).
+        String baseId = opts.instanceId() != null ? opts.instanceId()
+                : instanceId + ":" + (generation == 0 ? "" : generation + ".") + nextSequenceId;
         ParentClosePolicy policy = ParentClosePolicy.valueOf(opts.parentClosePolicy().name());
         CompletableTask<Payload> result = new CompletableTask<>(this);
         attempt(n -> scheduleChild(name, n == 1 ? baseId : baseId + "#" + n, payload, n, policy), 1, opts.retryPolicy(), currentTime, result);

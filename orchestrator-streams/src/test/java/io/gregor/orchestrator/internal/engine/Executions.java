@@ -14,7 +14,7 @@ final class Executions implements AfterEachCallback {
 
     /** @param workflow the code to run @return a new execution of instance "wf-1" of workflow "Test" */
     WorkflowExecution of(Workflow workflow) {
-        WorkflowExecution e = new WorkflowExecution("wf-1", "Test", workflow, DataConverter.defaultConverter(), Duration.ofSeconds(10),
+        WorkflowExecution e = new WorkflowExecution("wf-1", 0, "Test", workflow, DataConverter.defaultConverter(), Duration.ofSeconds(10),
                 WorkflowCarrier.choose(true));
         created.add(e);
         return e;

@@ -29,7 +29,7 @@ class WorkflowCarrierTest {
     }
 
     private WorkflowExecution execution(Workflow workflow, WorkflowCarrier carrier, Duration yieldTimeout) {
-        WorkflowExecution e = new WorkflowExecution("wf-c", "Test", workflow, JSON, yieldTimeout, carrier);
+        WorkflowExecution e = new WorkflowExecution("wf-c", 0, "Test", workflow, JSON, yieldTimeout, carrier);
         executions.add(e);
         return e;
     }

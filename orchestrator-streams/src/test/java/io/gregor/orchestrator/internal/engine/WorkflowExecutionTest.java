@@ -361,7 +361,7 @@ class WorkflowExecutionTest {
 
     @Test
     void workflowCodeThatNeverYieldsIsReportedAsStuck() {
-        WorkflowExecution e = executions.track(new WorkflowExecution("wf-2", "Test", ctx -> {
+        WorkflowExecution e = executions.track(new WorkflowExecution("wf-2", 0, "Test", ctx -> {
             java.util.concurrent.locks.LockSupport.park(); // blocks without awaiting a task
             return null;
         }, JSON, Duration.ofMillis(200), WorkflowCarrier.choose(true)));
