@@ -3,11 +3,18 @@ package io.gregor.worker;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.payload.DataConverter;
 import io.gregor.worker.internal.WorkerRuntime;
+import io.gregor.worker.internal.WorkerTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.net.URI;
 import io.gregor.worker.internal.WorkerSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -36,13 +43,22 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 public final class ActivityWorker implements AutoCloseable {
 
   private final WorkerSettings settings;
+  private final Observability observability;
+  private final WorkerTelemetry telemetry;
   private final Object lifecycle = new Object();
   private WorkerRuntime runtime;
   private boolean closed;
 
-  private ActivityWorker(WorkerSettings settings) {
+  private ActivityWorker(WorkerSettings settings, Observability observability) {
     this.settings = settings;
+    this.observability = observability;
+    this.telemetry = new WorkerTelemetry(observability.registry != null ? observability.registry
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), observability.openTelemetry);
   }
+
+  /** What the builder says about metrics and tracing. */
+  private record Observability(MeterRegistry registry, OpenTelemetry openTelemetry, String metricsHost,
+      int metricsPort) {}
 
   /**
    * Starts configuring a worker.
@@ -65,7 +81,8 @@ public final class ActivityWorker implements AutoCloseable {
         throw new IllegalStateException("Expected a new activity worker, but worker "
             + settings.workerId() + " was already " + (closed ? "closed" : "started"));
       }
-      runtime = WorkerRuntime.start(settings);
+      runtime = WorkerRuntime.start(settings, telemetry, observability.metricsHost,
+          observability.metricsPort);
     }
   }
 
@@ -84,6 +101,29 @@ public final class ActivityWorker implements AutoCloseable {
       if (runtime != null) {
         runtime.close();
       }
+      if (observability.registry == null) {
+        telemetry.registry().close();
+      }
+    }
+  }
+
+  /**
+   * The registry of this worker's meters (docs/metrics.md).
+   *
+   * @return the registry given to the builder, or the PrometheusMeterRegistry the worker made
+   */
+  public MeterRegistry meterRegistry() {
+    return telemetry.registry();
+  }
+
+  /**
+   * Where Prometheus scrapes this worker, once started with a {@link Builder#metricsPort}.
+   *
+   * @return the URL of its {@code /metrics} endpoint; empty if it serves none or is not started
+   */
+  public Optional<URI> metricsUrl() {
+    synchronized (lifecycle) {
+      return runtime == null ? Optional.empty() : runtime.metricsUrl();
     }
   }
 
@@ -118,8 +158,62 @@ public final class ActivityWorker implements AutoCloseable {
     private DataConverter dataConverter;
     private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private MeterRegistry meterRegistry;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private String metricsHost = "127.0.0.1";
+    private int metricsPort = -1;
 
     private Builder() {}
+
+    /**
+     * Where the worker's meters go (docs/metrics.md). By default the worker makes a
+     * PrometheusMeterRegistry of its own.
+     *
+     * @param registry the registry; closed by the caller, not by the worker
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Serves {@code GET /metrics} in the Prometheus text format on this port (off by default). The
+     * meter registry must be, or hold, a PrometheusMeterRegistry (the default one is).
+     *
+     * @param port the port; 0 picks a free one (read it from {@link ActivityWorker#metricsUrl()})
+     * @return this builder
+     */
+    public Builder metricsPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("Expected a metrics port from 0 to 65535, but found " + port);
+      }
+      this.metricsPort = port;
+      return this;
+    }
+
+    /**
+     * @param host the address the metrics endpoint binds (default 127.0.0.1: this machine only;
+     *     0.0.0.0 for every interface, as in a container)
+     * @return this builder
+     */
+    public Builder metricsHost(String host) {
+      this.metricsHost = WorkerSettings.requireText("metrics host", host);
+      return this;
+    }
+
+    /**
+     * Turns tracing on (docs/metrics.md#tracing): each activity attempt becomes a span, a child of
+     * the workflow span whose context the task record carries ({@code traceparent} header), and is
+     * the current span while the activity runs.
+     *
+     * @param openTelemetry the SDK to export spans through (default {@link OpenTelemetry#noop()}: off)
+     * @return this builder
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
 
     /**
      * The Kafka cluster to connect to. Required.
@@ -365,7 +459,7 @@ public final class ActivityWorker implements AutoCloseable {
           workerId != null ? workerId : WorkerSettings.defaultWorkerId(),
           dataConverter != null ? dataConverter : DataConverter.defaultConverter(),
           kafkaProperties,
-          shutdownTimeout));
+          shutdownTimeout), new Observability(meterRegistry, openTelemetry, metricsHost, metricsPort));
     }
   }
 }

@@ -108,6 +108,11 @@ final class WorkerFixture implements AutoCloseable {
     return get(tasks.send(new ProducerRecord<>(topics.activityTasks(), key, task)));
   }
 
+  RecordMetadata send(ActivityTask task, org.apache.kafka.common.header.Headers headers) {
+    String key = task.getInstanceId() + "/" + task.getTaskId();
+    return get(tasks.send(new ProducerRecord<>(topics.activityTasks(), null, key, task, headers)));
+  }
+
   RecordMetadata sendRaw(String key, byte[] value) {
     return get(raw.send(new ProducerRecord<>(topics.activityTasks(), key.getBytes(UTF_8), value)));
   }

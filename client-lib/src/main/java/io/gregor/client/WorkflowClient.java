@@ -15,6 +15,7 @@ import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.payload.DataConverter;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ public final class WorkflowClient implements AutoCloseable {
     private StatusView view;
     private boolean closed;
 
-    private WorkflowClient(ClientSettings settings, List<String> orchestratorUrls) {
+    private WorkflowClient(ClientSettings settings, List<String> orchestratorUrls, boolean propagateTrace) {
         this.settings = settings;
         this.topics = settings.topics();
         HttpReads http = orchestratorUrls.isEmpty() ? null
@@ -71,7 +72,7 @@ public final class WorkflowClient implements AutoCloseable {
         this.registry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
         try {
             this.writes = new WorkflowWrites(new RecordWriter(new KafkaProducer<>(settings.producerConfig()), registry,
-                    settings.requestTimeout()), topics, settings.maxPayloadBytes());
+                    settings.requestTimeout(), propagateTrace), topics, settings.maxPayloadBytes());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -509,6 +510,7 @@ public final class WorkflowClient implements AutoCloseable {
         private int maxPayloadBytes = 1024 * 1024;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private final List<String> orchestratorUrls = new ArrayList<>();
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder() {
         }
@@ -600,12 +602,27 @@ public final class WorkflowClient implements AutoCloseable {
         }
 
         /**
+         * Carries the caller's trace context into the workflows it starts (docs/metrics.md#tracing):
+         * every record the client writes gets the current context ({@code Context.current()}) as a
+         * W3C {@code traceparent} header, and the orchestrator (given an OpenTelemetry SDK too) makes
+         * the instance's workflow span a child of it.
+         *
+         * @param openTelemetry the application's OpenTelemetry (default {@link OpenTelemetry#noop()}: no header)
+         * @return this
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = java.util.Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /**
          * @return a new client; it connects lazily
          * @throws IllegalArgumentException if a required setting is missing or invalid
          */
         public WorkflowClient build() {
             return new WorkflowClient(new ClientSettings(bootstrapServers, schemaRegistryUrl, new Topics(topicPrefix),
-                    dataConverter, kafkaProperties, maxPayloadBytes, requestTimeout), List.copyOf(orchestratorUrls));
+                    dataConverter, kafkaProperties, maxPayloadBytes, requestTimeout), List.copyOf(orchestratorUrls),
+                    openTelemetry != OpenTelemetry.noop());
         }
     }
 }

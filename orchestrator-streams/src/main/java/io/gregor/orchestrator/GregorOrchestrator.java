@@ -8,9 +8,16 @@ import io.gregor.orchestrator.internal.OrchestratorTopology;
 import io.gregor.orchestrator.internal.Retention;
 import io.gregor.orchestrator.internal.WorkflowRegistry;
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
+import io.gregor.orchestrator.internal.telemetry.OrchestratorMetrics;
+import io.gregor.orchestrator.internal.telemetry.Telemetry;
+import io.gregor.orchestrator.internal.telemetry.WorkflowTracing;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.payload.DataConverter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.lang.reflect.Constructor;
 import java.net.URI;
 import java.time.Duration;
@@ -61,13 +68,17 @@ public final class GregorOrchestrator implements AutoCloseable {
     private final Topology topology;
     private final KafkaStreams streams;
     private final HttpApiServer http;
+    private final MeterRegistry meters;
     private final CountDownLatch running = new CountDownLatch(1);
 
     private GregorOrchestrator(Builder config) {
         this.config = config;
-        this.topology = OrchestratorTopology.build(config.engineSettings(), config.registry);
+        this.meters = config.meterRegistry != null ? config.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Telemetry telemetry = new Telemetry(new OrchestratorMetrics(meters), new WorkflowTracing(config.openTelemetry));
+        this.topology = OrchestratorTopology.build(config.engineSettings().withTelemetry(telemetry), config.registry);
         // Bound first: Kafka Streams advertises the API's address to the other orchestrators (application.server).
-        this.http = config.httpEnabled ? HttpApiServer.bind(config.httpHost, config.httpPort, config.advertisedHttpUrl) : null;
+        this.http = config.httpEnabled ? HttpApiServer.bind(config.httpHost, config.httpPort, config.advertisedHttpUrl,
+                config.dashboardEnabled) : null;
         Properties properties = config.streamsProperties();
         if (http != null) {
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer());
@@ -80,7 +91,9 @@ public final class GregorOrchestrator implements AutoCloseable {
             }
             throw e;
         }
+        telemetry.metrics().commitLatencyFrom(streams::metrics);
         if (http != null) {
+            http.serveMetrics(meters);
             http.attach(streams, config.topics, config.registry.names(), config.bootstrapServers, config.schemaRegistryUrl, config.converter);
         }
         streams.setUncaughtExceptionHandler(e -> {
@@ -146,6 +159,14 @@ public final class GregorOrchestrator implements AutoCloseable {
         return Optional.ofNullable(http).map(HttpApiServer::url);
     }
 
+    /**
+     * @return the registry of this orchestrator's meters (docs/metrics.md), served at {@code GET /metrics}
+     *         when it is (or holds) a PrometheusMeterRegistry
+     */
+    public MeterRegistry meterRegistry() {
+        return meters;
+    }
+
     /** @return the topology, for inspection ({@code describe()}) */
     public Topology topology() {
         return topology;
@@ -160,6 +181,9 @@ public final class GregorOrchestrator implements AutoCloseable {
             }
         } finally {
             streams.close(Duration.ofSeconds(30));
+            if (config.meterRegistry == null) {
+                meters.close();
+            }
         }
     }
 
@@ -208,6 +232,9 @@ public final class GregorOrchestrator implements AutoCloseable {
         private String httpHost = DEFAULT_HTTP_HOST;
         private int httpPort = DEFAULT_HTTP_PORT;
         private String advertisedHttpUrl;
+        private MeterRegistry meterRegistry;
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+        private boolean dashboardEnabled = true;
 
         private Builder() {
         }
@@ -261,6 +288,38 @@ public final class GregorOrchestrator implements AutoCloseable {
          */
         public Builder advertisedHttpUrl(String url) {
             this.advertisedHttpUrl = url;
+            return this;
+        }
+
+        /**
+         * Whether the HTTP API's server also serves the web dashboard at {@code /ui/} (docs/dashboard.md;
+         * default true). Without the HTTP API there is no dashboard either.
+         *
+         * @param enabled whether to serve it
+         * @return this
+         */
+        public Builder dashboardEnabled(boolean enabled) {
+            this.dashboardEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param registry where the meters go (docs/metrics.md; default: a PrometheusMeterRegistry of its own);
+         *                 {@code GET /metrics} serves it if it is, or holds, a PrometheusMeterRegistry. Closed by the caller
+         * @return this
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * @param openTelemetry turns tracing on (docs/metrics.md#tracing): one trace per instance, continuing the start
+         *                      record's {@code traceparent}; default {@link OpenTelemetry#noop()}, off
+         * @return this
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
             return this;
         }
 

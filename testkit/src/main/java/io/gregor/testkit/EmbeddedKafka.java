@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Apache Kafka broker running inside this JVM: one KRaft node that is both broker and
  * controller, listening on 127.0.0.1 only, with its data in a temporary directory that
- * {@link #close()} deletes.
+ * {@link #close()} deletes (or, from {@link #startPersistent}, in a directory that it keeps).
  *
  * <p>It is the production server class ({@code kafka.server.KafkaRaftServer}, what
  * {@code kafka-server-start.sh} runs) with a one-node configuration: every internal topic has
@@ -56,14 +56,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path directory;
     private final String bootstrapServers;
     private final Duration startupTime;
+    private final boolean deleteOnClose;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path directory, String bootstrapServers, Duration startupTime) {
+    private EmbeddedKafka(KafkaRaftServer server, Path directory, String bootstrapServers, Duration startupTime,
+                          boolean deleteOnClose) {
         this.server = server;
         this.directory = directory;
         this.bootstrapServers = bootstrapServers;
         this.startupTime = startupTime;
+        this.deleteOnClose = deleteOnClose;
         this.shutdownHook = Support.addShutdownHook("gregor-embedded-kafka-shutdown", this::close);
     }
 
@@ -102,23 +105,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             // picked in advance; another process may grab it meanwhile, hence the retries.
             int brokerPort = Support.freeLoopbackPort();
             int controllerPort = Support.freeLoopbackPort();
-            KafkaRaftServer server = null;
+            KafkaRaftServer[] server = {null};
             try {
-                Properties properties = brokerProperties(logDir, brokerPort, controllerPort);
-                properties.putAll(overrides);
-                KafkaConfig config = KafkaConfig.fromProps(properties, false);
                 format(logDir);
-                server = new KafkaRaftServer(config, Time.SYSTEM);
-                server.startup();
-                String bootstrap = Support.LOOPBACK + ":" + brokerPort;
-                awaitClientsServed(bootstrap);
+                String bootstrap = startServer(logDir, brokerPort, controllerPort, overrides, server);
                 Duration took = Duration.ofNanos(System.nanoTime() - begin);
-                return new EmbeddedKafka(server, directory, bootstrap, took);
+                return new EmbeddedKafka(server[0], directory, bootstrap, took, true);
             } catch (Exception e) {
                 // Exception, not RuntimeException: the Scala server code throws checked exceptions
                 // (e.g. a TimeoutException from startup) without declaring them.
                 lastFailure = e;
-                shutdown(server);
+                shutdown(server[0]);
                 Support.deleteRecursively(logDir);
                 if (!isPortClash(e)) {
                     break;
@@ -130,6 +127,46 @@ public final class EmbeddedKafka implements AutoCloseable {
         Support.deleteRecursively(directory);
         throw new IllegalStateException("Expected an embedded Kafka broker to start, but it failed: " + lastFailure,
                 lastFailure);
+    }
+
+    /**
+     * Starts a broker whose data stays in {@code logDir} after {@link #close()}, for a local server
+     * that keeps its state across restarts. The directory is formatted only when it holds no broker
+     * data yet; the ports are fixed, so that clients configured for an earlier run stay valid.
+     *
+     * @param logDir         the broker's log and metadata directory, created if missing
+     * @param brokerPort     the port clients connect to
+     * @param controllerPort the KRaft controller's port
+     * @return the running broker; the caller closes it
+     * @throws IllegalStateException if the broker cannot be started, e.g. because a port is taken
+     */
+    public static EmbeddedKafka startPersistent(Path logDir, int brokerPort, int controllerPort) {
+        long begin = System.nanoTime();
+        KafkaRaftServer[] server = {null};
+        try {
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir);
+            }
+            String bootstrap = startServer(logDir, brokerPort, controllerPort, Map.of(), server);
+            return new EmbeddedKafka(server[0], logDir, bootstrap, Duration.ofNanos(System.nanoTime() - begin), false);
+        } catch (Exception e) {
+            shutdown(server[0]);
+            throw new IllegalStateException("Expected an embedded Kafka broker to start on " + logDir + " with ports "
+                    + brokerPort + " and " + controllerPort + ", but it failed: " + e, e);
+        }
+    }
+
+    /** Starts a broker on a formatted directory; {@code started[0]} holds it as soon as it exists, for cleanup. */
+    private static String startServer(Path logDir, int brokerPort, int controllerPort, Map<String, String> overrides,
+                                      KafkaRaftServer[] started) {
+        Properties properties = brokerProperties(logDir, brokerPort, controllerPort);
+        properties.putAll(overrides);
+        KafkaConfig config = KafkaConfig.fromProps(properties, false);
+        started[0] = new KafkaRaftServer(config, Time.SYSTEM);
+        started[0].startup();
+        String bootstrap = Support.LOOPBACK + ":" + brokerPort;
+        awaitClientsServed(bootstrap);
+        return bootstrap;
     }
 
     private static boolean isPortClash(Throwable failure) {
@@ -262,12 +299,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startupTime;
     }
 
-    /** {@return the temporary directory holding the broker's logs and metadata} */
+    /** {@return the directory holding the broker's logs and metadata (temporary unless started persistent)} */
     public Path directory() {
         return directory;
     }
 
-    /** Shuts the broker down and deletes its directory; calling it again does nothing. */
+    /** Shuts the broker down and deletes its directory unless it was started persistent; calling it again does nothing. */
     @Override
     public void close() {
         synchronized (this) {
@@ -278,7 +315,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         Support.removeShutdownHook(shutdownHook);
         shutdown(server);
-        Support.deleteRecursively(directory);
+        if (deleteOnClose) {
+            Support.deleteRecursively(directory);
+        }
     }
 
     @Override

@@ -59,16 +59,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final int port;
     private final Duration startupTime;
     private final Thread shutdownHook;
+    private final boolean deleteOnClose;
     private boolean closed;
 
     private EmbeddedSchemaRegistry(Process process, Path directory, Path logFile, int port, Duration startupTime,
-                                   Thread shutdownHook) {
+                                   Thread shutdownHook, boolean deleteOnClose) {
         this.process = process;
         this.directory = directory;
         this.logFile = logFile;
         this.port = port;
         this.startupTime = startupTime;
         this.shutdownHook = shutdownHook;
+        this.deleteOnClose = deleteOnClose;
     }
 
     /**
@@ -100,13 +102,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             while (managementPort == httpPort) {
                 managementPort = Support.freeLoopbackPort();
             }
-            Process process = launch(java, runJar, directory, logFile, httpPort, managementPort);
+            Process process = launch(java, runJar, directory, logFile, httpPort, managementPort, List.of());
             Support.recordProcess(directory, "registry-" + attempt, process.pid());
             Thread hook = Support.addShutdownHook("gregor-schema-registry-shutdown", () -> stop(process));
             try {
                 awaitReady(process, managementPort, logFile);
                 Duration took = Duration.ofNanos(System.nanoTime() - begin);
-                return new EmbeddedSchemaRegistry(process, directory, logFile, httpPort, took, hook);
+                return new EmbeddedSchemaRegistry(process, directory, logFile, httpPort, took, hook, true);
             } catch (RuntimeException e) {
                 stop(process);
                 Support.removeShutdownHook(hook);
@@ -119,6 +121,43 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 LOG.warn("Schema registry port {} or {} was taken; retrying with other ports", httpPort, managementPort);
             }
         }
+    }
+
+    /**
+     * Starts a registry whose schemas stay in {@code directory} after {@link #close()} (an H2
+     * database file), so that schema ids stay the same across restarts, on fixed ports so that
+     * clients configured for an earlier run stay valid.
+     *
+     * @param directory      where the database, the registry's log and its temporary files live; created if missing
+     * @param httpPort       the port of the registry's API
+     * @param managementPort the port of its health checks
+     * @return the running registry; the caller closes it
+     * @throws IllegalStateException as {@link #start()} does, or if a port is taken
+     */
+    public static EmbeddedSchemaRegistry startPersistent(Path directory, int httpPort, int managementPort) {
+        long begin = System.nanoTime();
+        requireJava21();
+        Path runJar = findRunJar();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Expected to create the registry's directory " + directory + ", but could not", e);
+        }
+        Path logFile = directory.resolve("registry.log");
+        // Apicurio's default storage is this same SQL storage on an in-memory H2 database; a file keeps it.
+        String database = "-Dapicurio.datasource.url=jdbc:h2:file:" + directory.toAbsolutePath().resolve("registry-db");
+        Process process = launch(Support.currentJavaExecutable(), runJar, directory, logFile, httpPort, managementPort,
+                List.of(database));
+        Thread hook = Support.addShutdownHook("gregor-schema-registry-shutdown", () -> stop(process));
+        try {
+            awaitReady(process, managementPort, logFile);
+        } catch (RuntimeException e) {
+            stop(process);
+            Support.removeShutdownHook(hook);
+            throw e;
+        }
+        return new EmbeddedSchemaRegistry(process, directory, logFile, httpPort,
+                Duration.ofNanos(System.nanoTime() - begin), hook, false);
     }
 
     private static void requireJava21() {
@@ -158,7 +197,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private static Process launch(String java, Path runJar, Path directory, Path logFile, int httpPort,
-                                  int managementPort) {
+                                  int managementPort, List<String> extraProperties) {
         List<String> command = new ArrayList<>(List.of(
                 java,
                 // A cheap start: the registry sees little load in tests, so C1 and a small serial heap suffice.
@@ -171,8 +210,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 "-Dquarkus.management.host=" + Support.LOOPBACK,
                 "-Dquarkus.management.port=" + managementPort,
                 // Apicurio's default is NONE; Confluent's (what Gregor's users expect) is BACKWARD.
-                "-Dapicurio.rules.global.compatibility=BACKWARD",
-                "-jar", runJar.toString()));
+                "-Dapicurio.rules.global.compatibility=BACKWARD"));
+        command.addAll(extraProperties);
+        command.addAll(List.of("-jar", runJar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 // Its working directory is its own temporary one, so nothing lands in the shared distribution.
                 .directory(directory.toFile())
@@ -269,7 +309,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return process.pid();
     }
 
-    /** Stops the process (SIGTERM, then SIGKILL after 10 s) and deletes its directory; idempotent. */
+    /** Stops the process (SIGTERM, then SIGKILL after 10 s) and deletes its directory unless started persistent; idempotent. */
     @Override
     public void close() {
         synchronized (this) {
@@ -280,7 +320,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         stop(process);
         Support.removeShutdownHook(shutdownHook);
-        Support.deleteRecursively(directory);
+        if (deleteOnClose) {
+            Support.deleteRecursively(directory);
+        }
     }
 
     @Override

@@ -1,10 +1,19 @@
 package io.gregor.testkit;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,18 +106,83 @@ public final class GregorInfrastructure implements AutoCloseable {
         return start(Optional.empty(), Optional.empty());
     }
 
+    /**
+     * Starts a private broker and registry whose state lives in {@code directory} and survives
+     * {@link #close()} and restarts: the broker's logs in {@code kafka/}, the registry's schemas in
+     * {@code registry/}. The first start picks free ports and records them in
+     * {@code ports.properties}; later starts reuse them, so clients configured for an earlier run
+     * (bootstrap servers, registry URL) stay valid.
+     *
+     * @param directory the state directory, created if missing
+     * @return the running infrastructure; the caller closes it
+     * @throws IllegalStateException if a part cannot start, e.g. because a recorded port is taken
+     */
+    public static GregorInfrastructure startPersistent(Path directory) {
+        Properties ports = persistentPorts(directory);
+        return start(() -> EmbeddedKafka.startPersistent(directory.resolve("kafka"),
+                        port(ports, "kafka.port"), port(ports, "kafka.controller.port")),
+                () -> EmbeddedSchemaRegistry.startPersistent(directory.resolve("registry"),
+                        port(ports, "registry.port"), port(ports, "registry.management.port")),
+                Optional.empty(), Optional.empty());
+    }
+
+    private static Properties persistentPorts(Path directory) {
+        Path file = directory.resolve("ports.properties");
+        Properties ports = new Properties();
+        try {
+            Files.createDirectories(directory);
+            if (Files.exists(file)) {
+                try (Reader reader = Files.newBufferedReader(file)) {
+                    ports.load(reader);
+                }
+                return ports;
+            }
+            for (String name : List.of("kafka.port", "kafka.controller.port", "registry.port", "registry.management.port")) {
+                int port = Support.freeLoopbackPort();
+                while (ports.containsValue(Integer.toString(port))) {
+                    port = Support.freeLoopbackPort();
+                }
+                ports.setProperty(name, Integer.toString(port));
+            }
+            try (Writer writer = Files.newBufferedWriter(file)) {
+                ports.store(writer, "Ports of the embedded broker and registry, fixed for this state directory");
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Expected to read or write the ports file " + file + ", but could not", e);
+        }
+    }
+
+    private static int port(Properties ports, String name) {
+        String value = ports.getProperty(name, "");
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Expected a port number for " + name + " in the ports file, but found '" + value + "'", e);
+        }
+    }
+
     /** Starts what is not configured; the registry (a child process) starts while the broker does. */
     private static GregorInfrastructure start(Optional<String> bootstrap, Optional<String> registryUrl) {
-        CompletableFuture<EmbeddedSchemaRegistry> registry = registryUrl.isPresent()
+        return start(bootstrap.isPresent() ? null : () -> EmbeddedKafka.startQuietly(Map.of()),
+                registryUrl.isPresent() ? null : EmbeddedSchemaRegistry::startQuietly,
+                bootstrap, registryUrl);
+    }
+
+    /** A null starter means the part is external, at the given address. */
+    private static GregorInfrastructure start(Supplier<EmbeddedKafka> kafkaStarter,
+                                              Supplier<EmbeddedSchemaRegistry> registryStarter,
+                                              Optional<String> bootstrap, Optional<String> registryUrl) {
+        CompletableFuture<EmbeddedSchemaRegistry> registry = registryStarter == null
                 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::startQuietly, runnable -> {
+                : CompletableFuture.supplyAsync(registryStarter, runnable -> {
                     Thread thread = new Thread(runnable, "gregor-schema-registry-start");
                     thread.setDaemon(true);
                     thread.start();
                 });
         EmbeddedKafka kafka = null;
         try {
-            kafka = bootstrap.isPresent() ? null : EmbeddedKafka.startQuietly(Map.of());
+            kafka = kafkaStarter == null ? null : kafkaStarter.get();
             EmbeddedSchemaRegistry startedRegistry = registry.join();
             GregorInfrastructure infrastructure = new GregorInfrastructure(
                     kafka != null ? kafka.bootstrapServers() : bootstrap.get(),

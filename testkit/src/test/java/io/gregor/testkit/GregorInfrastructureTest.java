@@ -265,6 +265,45 @@ class GregorInfrastructureTest {
         assertThat(Files.exists(registryLog)).isFalse();
     }
 
+    @Test
+    void startPersistentKeepsTopicsSchemaIdsAndPortsAcrossARestart() throws Exception {
+        // given a persistent pair with a topic and a registered schema, closed again
+        Path directory = Files.createTempDirectory("gregor-persistent-");
+        String topic = "persistent-" + UUID.randomUUID();
+        String subject = "persistent-" + UUID.randomUUID() + "-value";
+        String schema = """
+                {"type":"record","name":"Kept","namespace":"io.gregor.test","fields":[{"name":"text","type":"string"}]}""";
+        String bootstrap;
+        String registryUrl;
+        int id;
+        try {
+            try (GregorInfrastructure first = GregorInfrastructure.startPersistent(directory);
+                 Admin firstAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()))) {
+                firstAdmin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                HttpResponse<String> registered = post(first.schemaRegistryUrl(), "/subjects/" + subject + "/versions", schema);
+                assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+                id = JSON.readTree(registered.body()).get("id").asInt();
+                bootstrap = first.bootstrapServers();
+                registryUrl = first.schemaRegistryUrl();
+            }
+
+            // when it starts again on the same directory
+            try (GregorInfrastructure second = GregorInfrastructure.startPersistent(directory);
+                 Admin secondAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers()))) {
+
+                // then the addresses, the topic and the schema id are the same
+                assertThat(second.bootstrapServers()).isEqualTo(bootstrap);
+                assertThat(second.schemaRegistryUrl()).isEqualTo(registryUrl);
+                assertThat(secondAdmin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
+                HttpResponse<String> fetched = get(second.schemaRegistryUrl(), "/schemas/ids/" + id);
+                assertThat(fetched.statusCode()).as(fetched.body()).isEqualTo(200);
+                assertThat(JSON.readTree(JSON.readTree(fetched.body()).get("schema").asText())).isEqualTo(JSON.readTree(schema));
+            }
+        } finally {
+            Support.deleteRecursively(directory);
+        }
+    }
+
     private static KafkaShareConsumer<String, String> shareConsumer(String group) {
         return new KafkaShareConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
@@ -331,15 +370,23 @@ class GregorInfrastructureTest {
     }
 
     private static HttpResponse<String> post(String path, String avroSchema) throws Exception {
+        return post(infra.schemaRegistryUrl(), path, avroSchema);
+    }
+
+    private static HttpResponse<String> post(String registryUrl, String path, String avroSchema) throws Exception {
         String body = JSON.writeValueAsString(Map.of("schema", avroSchema));
-        return http.send(HttpRequest.newBuilder(URI.create(infra.schemaRegistryUrl() + path))
+        return http.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
                         .header("Content-Type", SCHEMA_REGISTRY_JSON)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(infra.schemaRegistryUrl() + path))
+        return get(infra.schemaRegistryUrl(), path);
+    }
+
+    private static HttpResponse<String> get(String registryUrl, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(registryUrl + path))
                         .header("Accept", SCHEMA_REGISTRY_JSON).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }

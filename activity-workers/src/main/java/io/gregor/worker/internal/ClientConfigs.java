@@ -107,7 +107,7 @@ final class ClientConfigs {
     return props;
   }
 
-  /** An admin client, used once at start-up to configure the share group. */
+  /** An admin client: configures the share group at start-up and reads the task lag for metrics. */
   Map<String, Object> admin() {
     Map<String, Object> props = common("admin");
     applyOverrides(props, AdminClientConfig.configNames());

@@ -38,6 +38,7 @@ final class TaskHandler {
   private final Serializer<ActivityResult> resultSerializer;
   private final DeadLetterWriter deadLetters;
   private final BooleanSupplier abandoned;
+  private final WorkerTelemetry telemetry;
 
   /**
    * @param abandoned true once the worker stopped waiting for running activities: their results
@@ -45,7 +46,7 @@ final class TaskHandler {
    */
   TaskHandler(WorkerSettings settings, Producer<byte[], byte[]> producer,
       Deserializer<ActivityTask> taskDeserializer, Serializer<ActivityResult> resultSerializer,
-      BooleanSupplier abandoned) {
+      BooleanSupplier abandoned, WorkerTelemetry telemetry) {
     this.settings = settings;
     this.producer = producer;
     this.taskDeserializer = taskDeserializer;
@@ -53,6 +54,7 @@ final class TaskHandler {
     this.deadLetters =
         new DeadLetterWriter(producer, settings.topics().deadLetters(), settings.workerId());
     this.abandoned = abandoned;
+    this.telemetry = telemetry;
   }
 
   Outcome handle(ConsumerRecord<byte[], byte[]> record) {
@@ -65,13 +67,19 @@ final class TaskHandler {
         LOG.warn("Cannot decode task record {} now, will retry it: {}", RecordId.of(record), e.toString());
         return Outcome.REDELIVER;
       }
-      return deadLetters.write(record, e);
+      Outcome outcome = deadLetters.write(record, e);
+      if (outcome == Outcome.WRITTEN) {
+        telemetry.deadLettered();
+      }
+      return outcome;
     }
     LOG.debug("Running activity {} for {}/{} attempt {} (record {}, delivery {})",
         task.getActivityName(), task.getInstanceId(), task.getTaskId(), task.getAttempt(),
         RecordId.of(record), record.deliveryCount().map(String::valueOf).orElse("-"));
     long started = System.nanoTime();
+    WorkerTelemetry.Attempt attempt = telemetry.begin(record.headers(), task);
     ActivityResult result = execute(task);
+    attempt.end(result);
     if (abandoned.getAsBoolean()) {
       LOG.debug("Dropping the result of {}/{}: the worker stopped waiting for it",
           task.getInstanceId(), task.getTaskId());
@@ -203,12 +211,6 @@ final class TaskHandler {
 
   /** A registry that cannot be reached or fails (5xx) says nothing about the record. */
   static boolean isTransient(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SchemaRegistryException registry) {
-        int status = registry.httpStatus();
-        return status == SchemaRegistryException.NONE || status >= 500;
-      }
-    }
-    return false;
+    return SchemaRegistryException.isTransient(error);
   }
 }

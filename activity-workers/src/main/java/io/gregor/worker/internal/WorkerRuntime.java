@@ -5,9 +5,11 @@ import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import io.gregor.worker.ConsumptionMode;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,17 +43,22 @@ public final class WorkerRuntime implements AutoCloseable {
   private final List<PollLoop> loops = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Runnable setup;
+  private final TaskLag lag;
+  private MetricsServer metrics;
   private Thread starter;
 
-  private WorkerRuntime(WorkerSettings settings) {
+  private WorkerRuntime(WorkerSettings settings, WorkerTelemetry telemetry) {
     this.settings = settings;
     ClientConfigs configs = new ClientConfigs(settings);
+    this.lag = new TaskLag(configs.admin(), settings.topics().activityTasks(), settings.groupId(), settings.mode(),
+        telemetry.registry().config().clock());
+    telemetry.taskLag(lag, TaskLag::records);
     this.registry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
     this.producer = new KafkaProducer<>(configs.producer());
     AtomicBoolean abandoned = new AtomicBoolean();
     this.handler = new TaskHandler(settings, producer,
         new AvroSerde<>(registry, ActivityTask.class), new AvroSerde<>(registry, ActivityResult.class),
-        abandoned::get);
+        abandoned::get, telemetry);
     this.dispatcher = new ActivityDispatcher(
         settings.maxConcurrency(), settings.workerId(), handler, abandoned);
     try {
@@ -84,11 +91,29 @@ public final class WorkerRuntime implements AutoCloseable {
    * Creates the worker's clients and starts its poll threads.
    *
    * @param settings the validated settings
+   * @param telemetry the worker's meters and spans
+   * @param metricsHost the address the scrape endpoint binds
+   * @param metricsPort its port (0: any free one), or -1 for no endpoint
    * @return the running worker
    * @throws org.apache.kafka.common.KafkaException if a client cannot be created (bad config)
    */
-  public static WorkerRuntime start(WorkerSettings settings) {
-    WorkerRuntime runtime = new WorkerRuntime(settings);
+  public static WorkerRuntime start(WorkerSettings settings, WorkerTelemetry telemetry, String metricsHost,
+      int metricsPort) {
+    // Bound first: a port that is taken fails the start before any Kafka client exists.
+    MetricsServer metrics = metricsPort < 0 ? null : MetricsServer.start(metricsHost, metricsPort, telemetry.registry());
+    WorkerRuntime runtime;
+    try {
+      runtime = new WorkerRuntime(settings, telemetry);
+    } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      throw e;
+    }
+    runtime.metrics = metrics;
+    if (metrics != null) {
+      LOG.info("Activity worker {} serves its metrics at {}", settings.workerId(), metrics.url());
+    }
     // Off the caller's thread, as start() must not block: the group is configured before any
     // consumer first fetches, because the configs only matter when a share partition starts.
     runtime.starter = Thread.ofPlatform().name("gregor-worker-" + settings.workerId() + "-start")
@@ -114,6 +139,11 @@ public final class WorkerRuntime implements AutoCloseable {
    */
   public long lockRenewals() {
     return loops.stream().mapToLong(l -> l instanceof ShareGroupLoop s ? s.lockRenewals() : 0).sum();
+  }
+
+  /** @return the scrape endpoint's URL, if the worker serves one */
+  public Optional<URI> metricsUrl() {
+    return Optional.ofNullable(metrics).map(MetricsServer::url);
   }
 
   /**
@@ -142,6 +172,10 @@ public final class WorkerRuntime implements AutoCloseable {
     dispatcher.close();
     producer.close(PRODUCER_CLOSE_TIMEOUT);
     registry.close();
+    lag.close();
+    if (metrics != null) {
+      metrics.close();
+    }
     LOG.info("Activity worker {} stopped", settings.workerId());
   }
 }

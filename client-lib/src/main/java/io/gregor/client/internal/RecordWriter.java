@@ -5,6 +5,10 @@ import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,11 +30,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>Thread-safe: the producer is, and serdes are created once per record class.
  */
 public final class RecordWriter implements AutoCloseable {
+    private static final TextMapSetter<Headers> TRACE_HEADERS = (headers, name, value) -> {
+        if (headers != null) {
+            headers.remove(name);
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    };
 
     private final Producer<String, byte[]> producer;
     private final SchemaRegistryClient registry;
     private final Duration timeout;
     private final Map<Class<?>, AvroSerde<?>> serdes = new ConcurrentHashMap<>();
+    private final boolean propagateTrace;
 
     /**
      * @param producer a producer with String keys and byte[] values; closed with this writer
@@ -38,9 +49,21 @@ public final class RecordWriter implements AutoCloseable {
      * @param timeout  how long to wait for the broker's acknowledgement
      */
     public RecordWriter(Producer<String, byte[]> producer, SchemaRegistryClient registry, Duration timeout) {
+        this(producer, registry, timeout, false);
+    }
+
+    /**
+     * @param producer       a producer with String keys and byte[] values; closed with this writer
+     * @param registry       where the value schemas are registered; not closed by this writer
+     * @param timeout        how long to wait for the broker's acknowledgement
+     * @param propagateTrace whether each record carries the caller's current trace context (W3C
+     *                       {@code traceparent} header), so that a started workflow continues the caller's trace
+     */
+    public RecordWriter(Producer<String, byte[]> producer, SchemaRegistryClient registry, Duration timeout, boolean propagateTrace) {
         this.producer = producer;
         this.registry = registry;
         this.timeout = timeout;
+        this.propagateTrace = propagateTrace;
     }
 
     /**
@@ -88,6 +111,9 @@ public final class RecordWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new WorkflowClientException("Expected to serialize " + what + " for topic " + subjectTopic
                     + ", but found " + e, e);
+        }
+        if (propagateTrace) {
+            W3CTraceContextPropagator.getInstance().inject(Context.current(), headers, TRACE_HEADERS);
         }
         try {
             return producer.send(new ProducerRecord<>(topic, null, key, value, headers))

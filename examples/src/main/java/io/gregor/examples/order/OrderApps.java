@@ -43,15 +43,22 @@ public final class OrderApps {
      * @return a worker running the order activities (not started)
      */
     public static ActivityWorker worker(String bootstrapServers, String registryUrl, Inventory inventory) {
-        return ActivityWorker.builder()
-                .bootstrapServers(bootstrapServers)
-                .schemaRegistryUrl(registryUrl)
+        return registerActivities(ActivityWorker.builder().bootstrapServers(bootstrapServers).schemaRegistryUrl(registryUrl),
+                inventory).build();
+    }
+
+    /**
+     * @param builder   a worker's builder
+     * @param inventory the stock the activities use
+     * @return the builder, with the order activities registered
+     */
+    public static ActivityWorker.Builder registerActivities(ActivityWorker.Builder builder, Inventory inventory) {
+        return builder
                 .registerActivity(NotifyActivity.NAME, new NotifyActivity())
                 .registerActivity(ReserveInventoryActivity.NAME, new ReserveInventoryActivity(inventory))
                 .registerActivity(RequestApprovalActivity.NAME, new RequestApprovalActivity())
                 .registerActivity(ProcessPaymentActivity.NAME, new ProcessPaymentActivity())
-                .registerActivity(UpdateInventoryActivity.NAME, new UpdateInventoryActivity(inventory))
-                .build();
+                .registerActivity(UpdateInventoryActivity.NAME, new UpdateInventoryActivity(inventory));
     }
 
     /** Blocks the calling thread until the JVM shuts down, closing {@code resource} on the way out. */

@@ -3,6 +3,7 @@ package io.gregor.orchestrator.http;
 import io.gregor.client.internal.ClientSettings;
 import io.gregor.client.internal.RecordWriter;
 import io.gregor.client.internal.WorkflowWrites;
+import io.gregor.orchestrator.dashboard.Dashboard;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.InstanceMetadata;
@@ -10,6 +11,7 @@ import io.gregor.schemas.payload.DataConverter;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -41,13 +43,18 @@ public final class HttpApiServer implements AutoCloseable {
 
     private final WebServer server;
     private final URI advertised;
+    /** Where the dashboard reaches this server's own API; null when it is not served. */
+    private final URI dashboardApi;
     private volatile WorkflowApi api;
+    private volatile MeterRegistry metrics;
+    private volatile Dashboard dashboard;
     private SchemaRegistryClient registry;
     private WorkflowWrites writes;
 
-    private HttpApiServer(WebServer server, URI advertised) {
+    private HttpApiServer(WebServer server, URI advertised, URI dashboardApi) {
         this.server = server;
         this.advertised = advertised;
+        this.dashboardApi = dashboardApi;
     }
 
     /**
@@ -57,10 +64,11 @@ public final class HttpApiServer implements AutoCloseable {
      * @param port          the port; 0 picks a free one
      * @param advertisedUrl the URL other orchestrators and clients reach this one at, or null for
      *                      {@code http://<host>:<bound port>} (the local host's address when bound to a wildcard)
+     * @param dashboard     whether to serve the web dashboard (docs/dashboard.md) at {@code /ui/} too
      * @return the running server
      * @throws IllegalStateException if the port cannot be bound
      */
-    public static HttpApiServer bind(String host, int port, String advertisedUrl) {
+    public static HttpApiServer bind(String host, int port, String advertisedUrl, boolean dashboard) {
         HttpApiServer[] self = new HttpApiServer[1];
         WebServer server;
         try {
@@ -68,13 +76,20 @@ public final class HttpApiServer implements AutoCloseable {
             // delayed ACK: ~40 ms added to every large answer (measured by load-tests' queries scenario).
             server = WebServer.builder().host(host).port(port).maxPayloadSize(MAX_BODY_BYTES).shutdownHook(false)
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
-                    .routing(routing -> WorkflowApi.routes(routing, () -> self[0] == null ? null : self[0].api))
+                    .routing(routing -> {
+                        WorkflowApi.routes(routing, () -> self[0] == null ? null : self[0].api);
+                        MetricsRoute.routes(routing, () -> self[0] == null ? null : self[0].metrics);
+                        if (dashboard) {
+                            Dashboard.routes(routing, () -> self[0] == null ? null : self[0].dashboard);
+                        }
+                    })
                     .build().start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("Expected to serve the HTTP API on " + host + ":" + port + ", but found: " + e
                     + " (set GregorOrchestrator.Builder.httpPort, 0 for any free port, or httpEnabled(false))", e);
         }
-        self[0] = new HttpApiServer(server, advertised(host, server.port(), advertisedUrl));
+        self[0] = new HttpApiServer(server, advertised(host, server.port(), advertisedUrl),
+                dashboard ? advertised(host, server.port(), null) : null);
         return self[0];
     }
 
@@ -137,13 +152,26 @@ public final class HttpApiServer implements AutoCloseable {
         api = new WorkflowApi(streams, self, stores, new Peers(PEER_TIMEOUT), writes,
                 Collections.unmodifiableSortedSet(new TreeSet<>(workflowNames)),
                 () -> producer.partitionsFor(topics.inbox()).size());
+        if (dashboardApi != null) {
+            dashboard = new Dashboard(dashboardApi, Collections.unmodifiableSortedSet(new TreeSet<>(workflowNames)), PEER_TIMEOUT);
+        }
         LOG.info("Gregor HTTP API at {} (bound to port {})", advertised, server.port());
+    }
+
+    /**
+     * Serves {@code GET /metrics} (docs/metrics.md) from this registry; until then it answers 503.
+     *
+     * @param registry the orchestrator's meters: a PrometheusMeterRegistry, or a composite holding one
+     */
+    public void serveMetrics(MeterRegistry registry) {
+        this.metrics = registry;
     }
 
     /** Stops serving and closes the producer. Idempotent. */
     @Override
     public synchronized void close() {
         api = null;
+        dashboard = null;
         try {
             server.stop();
         } finally {

@@ -1,6 +1,7 @@
 package io.gregor.orchestrator.internal;
 
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
+import io.gregor.orchestrator.internal.telemetry.Telemetry;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.payload.DataConverter;
 import java.time.Duration;
@@ -20,10 +21,19 @@ import java.time.Duration;
  *                           that only scheduled tasks needs no prompt commit
  * @param carrier            which threads carry workflow code
  * @param retention          how long terminal instances are kept before they are purged
+ * @param telemetry          where metrics and traces go (docs/metrics.md)
  */
 public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
                              Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
-                             boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention) {
+                             boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention, Telemetry telemetry) {
+
+    /** Settings that record no metrics and no traces. */
+    public EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
+                          Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
+                          boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention) {
+        this(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch, maxCommitDelay,
+                speculativeDispatch, carrier, retention, Telemetry.none());
+    }
 
     /** Settings that keep terminal instances until they are purged by hand. */
     public EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
@@ -36,6 +46,12 @@ public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConver
     /** @return these settings with another retention */
     public EngineSettings withRetention(Retention newRetention) {
         return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch,
-                maxCommitDelay, speculativeDispatch, carrier, newRetention);
+                maxCommitDelay, speculativeDispatch, carrier, newRetention, telemetry);
+    }
+
+    /** @return these settings with other telemetry */
+    public EngineSettings withTelemetry(Telemetry newTelemetry) {
+        return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch,
+                maxCommitDelay, speculativeDispatch, carrier, retention, newTelemetry);
     }
 }

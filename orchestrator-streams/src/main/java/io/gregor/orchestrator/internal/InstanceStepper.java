@@ -9,6 +9,7 @@ import io.gregor.orchestrator.internal.engine.WorkflowExecution;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.orchestrator.internal.telemetry.TaskTelemetry;
 import io.gregor.schemas.Failures;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ChildWorkflowEnded;
@@ -75,9 +76,11 @@ final class InstanceStepper {
     private final Duration yieldTimeout;
     private final WorkflowCarrier carrier;
     private final Retention retention;
+    private final TaskTelemetry telemetry;
 
     InstanceStepper(InstanceRepository instances, HistoryRepository history, TimerRepository timers, Outputs outputs, ExecutionCache cache,
-                    WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout, WorkflowCarrier carrier, Retention retention) {
+                    WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout, WorkflowCarrier carrier, Retention retention,
+                    TaskTelemetry telemetry) {
         this.instances = instances;
         this.history = history;
         this.timers = timers;
@@ -88,6 +91,7 @@ final class InstanceStepper {
         this.yieldTimeout = yieldTimeout;
         this.carrier = carrier;
         this.retention = retention;
+        this.telemetry = telemetry;
     }
 
     /** @return the instance's metadata with its current history length, or null if there is none */
@@ -106,9 +110,9 @@ final class InstanceStepper {
 
     /** Creates the instance and runs its code up to its first await. */
     void start(StartWorkflow start, long now) {
-        InstanceMetadata meta = pending(start, now);
+        InstanceMetadata meta = create(start, now);
         HistoryEvent started = new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(meta.getWorkflowName(), start.getInput()));
-        Step step = new Step(meta);
+        Step step = new Step(meta, null);
         Optional<Workflow> workflow = workflowOf(step, started, now);
         if (workflow.isPresent()) {
             run(step, newExecution(meta, workflow.get()), started);
@@ -120,15 +124,15 @@ final class InstanceStepper {
      * {@code startAt}; the instance exists meanwhile (events raised to it are kept for it).
      */
     void schedule(StartWorkflow start, long now) {
-        InstanceMetadata meta = pending(start, now);
-        if (workflowOf(new Step(meta), new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(meta.getWorkflowName(), start.getInput())),
+        InstanceMetadata meta = create(start, now);
+        if (workflowOf(new Step(meta, null), new HistoryEvent(Instant.ofEpochMilli(now), new WorkflowStarted(meta.getWorkflowName(), start.getInput())),
                 now).isEmpty()) {
             return;
         }
         meta.setInput(start.getInput());
         meta.setStartAt(start.getStartAt());
         timers.schedule(SystemTimer.START.at(meta.getInstanceId(), start.getStartAt()));
-        new Step(meta).save(true, now);
+        new Step(meta, null).save(true, now);
     }
 
     /**
@@ -138,8 +142,8 @@ final class InstanceStepper {
      * a result run again, timers not fired are set again.
      */
     void startFrom(StartWorkflow start, List<HistoryEvent> copied, long now) {
-        InstanceMetadata meta = pending(start, now);
-        Step step = new Step(meta);
+        InstanceMetadata meta = create(start, now);
+        Step step = new Step(meta, null);
         Optional<Workflow> workflow = workflowOf(step, copied.getFirst(), now);
         if (workflow.isEmpty()) {
             return;
@@ -156,13 +160,19 @@ final class InstanceStepper {
         OpenWork open = OpenWork.of(copied);
         for (TaskScheduled task : open.activities().values()) {
             outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), task.getTaskId(), task.getActivityName(),
-                    task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now)), now);
+                    task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now)), TaskTelemetry.traceParent(meta), now);
         }
         open.timers().forEach((timerId, fireAt) -> timers.schedule(new DurableTimer(meta.getInstanceId(), timerId, Instant.ofEpochMilli(fireAt))));
         // The copied children belong to the source: starting them again under their ids is refused, which fails the task rather than leave it waiting.
         open.children().values().forEach(child -> applyEffect(meta, new Command.ScheduleChild(child.getTaskId(), child.getName(),
                 child.getInstanceId(), child.getInput(), child.getAttempt(), child.getParentClosePolicy()), now));
         execute(step, execution, List.of(), Instant.ofEpochMilli(now));
+    }
+
+    private InstanceMetadata create(StartWorkflow start, long now) {
+        InstanceMetadata meta = pending(start, now);
+        telemetry.created(meta, now);
+        return meta;
     }
 
     private static InstanceMetadata pending(StartWorkflow start, long now) {
@@ -253,6 +263,7 @@ final class InstanceStepper {
         }
         int records = history.deleteAll(id);
         instances.delete(id);
+        telemetry.purged(meta);
         outputs.statusDeleted(id, now);
         LOG.info("Purged instance {} ({}, {}): {} history records", id, meta.getWorkflowName(), meta.getStatus(), records);
     }
@@ -306,8 +317,11 @@ final class InstanceStepper {
 
     private void applyEffect(InstanceMetadata meta, Command command, long now) {
         switch (command) {
-            case Command.ScheduleTask t -> outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), t.taskId(),
-                    t.activityName(), t.input(), t.attempt(), Instant.ofEpochMilli(now)), now);
+            case Command.ScheduleTask t -> {
+                outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), t.taskId(), t.activityName(), t.input(),
+                        t.attempt(), Instant.ofEpochMilli(now)), TaskTelemetry.traceParent(meta), now);
+                telemetry.taskScheduled(t.activityName(), t.attempt());
+            }
             case Command.CreateTimer t -> timers.schedule(new DurableTimer(meta.getInstanceId(), t.timerId(), Instant.ofEpochMilli(t.fireAt())));
             case Command.CancelTimer t -> timers.cancel(meta.getInstanceId(), t.timerId(), t.fireAt());
             case Command.CompleteWorkflow c -> {
@@ -318,7 +332,7 @@ final class InstanceStepper {
             }
             case Command.ScheduleChild c -> outputs.childStart(StartWorkflow.newBuilder().setInstanceId(c.instanceId()).setWorkflowName(c.name())
                     .setInput(c.input()).setRequestedBy("workflow " + meta.getInstanceId()).setParentInstanceId(meta.getInstanceId())
-                    .setParentTaskId(c.taskId()).build(), now);
+                    .setParentTaskId(c.taskId()).build(), TaskTelemetry.traceParent(meta), now);
             case Command.ContinueAsNew c -> {
                 // the next generation starts in execute(), once this one's commands are recorded
             }
@@ -338,7 +352,7 @@ final class InstanceStepper {
         String id = meta.getInstanceId();
         ending.release(at.toEpochMilli());
         history.deleteAll(id);
-        Step step = new Step(meta);
+        Step step = new Step(meta, ending.stored);
         step.generation = ending.generation + 1;
         if (step.generation > MAX_GENERATIONS_PER_STEP) {
             step.record(new HistoryEvent(at, new WorkflowStarted(meta.getWorkflowName(), next.input())));
@@ -363,8 +377,10 @@ final class InstanceStepper {
     private WorkflowExecution load(InstanceMetadata meta) {
         WorkflowExecution cached = cache.get(meta.getInstanceId(), meta.getHistoryLength());
         if (cached != null) {
+            telemetry.cacheHit();
             return cached;
         }
+        telemetry.cacheMiss();
         Workflow workflow = registry.create(meta.getWorkflowName())
                 .orElseThrow(() -> new IllegalStateException(registry.notRegistered(meta.getWorkflowName())));
         WorkflowExecution execution = newExecution(meta, workflow);
@@ -410,6 +426,8 @@ final class InstanceStepper {
     private final class Step {
         private final InstanceMetadata meta;
         private final RuntimeStatus before;
+        /** The status the store holds for the instance, null for a new one: what the metrics count it as until saved. */
+        private final RuntimeStatus stored;
         private final int firstSequence;
         private final List<HistoryEvent> events = new ArrayList<>();
         /** The instance's pending workflow timers, should the step end it: timer id to fire time. */
@@ -420,14 +438,20 @@ final class InstanceStepper {
         private int generation;
 
         Step(InstanceMetadata meta) {
+            this(meta, meta.getStatus());
+        }
+
+        Step(InstanceMetadata meta, RuntimeStatus stored) {
             this.meta = meta;
             this.before = meta.getStatus();
+            this.stored = stored;
             this.firstSequence = meta.getHistoryLength();
         }
 
         void record(HistoryEvent event) {
             events.add(event);
             InstanceApplier.apply(meta, event);
+            telemetry.recorded(meta, event);
         }
 
         /**
@@ -436,7 +460,8 @@ final class InstanceStepper {
          */
         void save(boolean changed, long now) {
             history.append(meta.getInstanceId(), firstSequence, events);
-            if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
+            boolean ended = InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before);
+            if (ended) {
                 ended(now);
             }
             boolean statusChanged = before != meta.getStatus();
@@ -446,9 +471,10 @@ final class InstanceStepper {
             if (changed || statusChanged) {
                 outputs.status(meta, now);
             }
-            if (InstanceApplier.isTerminal(meta.getStatus()) && !InstanceApplier.isTerminal(before)) {
+            if (ended) {
                 outputs.completion(meta, now);
             }
+            telemetry.saved(meta, stored, ended);
         }
 
         /**

@@ -1,6 +1,8 @@
 package io.gregor.orchestrator.internal;
 
 import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.orchestrator.internal.telemetry.TaskTelemetry;
+import io.gregor.orchestrator.internal.telemetry.WorkflowTracing;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityTask;
@@ -15,6 +17,7 @@ import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -62,8 +65,8 @@ final class Outputs {
     }
 
     /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
-    void task(ActivityTask task, long now) {
-        forward(TASKS_SINK, task.getInstanceId() + "/" + task.getTaskId(), tasks.serialize(topics.activityTasks(), task), now);
+    void task(ActivityTask task, byte[] traceParent, long now) {
+        forward(TASKS_SINK, task.getInstanceId() + "/" + task.getTaskId(), tasks.serialize(topics.activityTasks(), task), traced(traceParent), now);
         if (!speculativeDispatch) {
             pacer.get().outputWaiting(context);
         }
@@ -79,7 +82,8 @@ final class Outputs {
     void completion(InstanceMetadata m, long now) {
         WorkflowCompletion completion = new WorkflowCompletion(m.getInstanceId(), m.getWorkflowName(), m.getStatus(), m.getOutput(),
                 m.getFailure(), m.getCreatedAt(), m.getUpdatedAt());
-        forward(COMPLETIONS_SINK, m.getInstanceId(), completions.serialize(topics.completions(), completion), now);
+        forward(COMPLETIONS_SINK, m.getInstanceId(), completions.serialize(topics.completions(), completion),
+                traced(TaskTelemetry.traceParent(m)), now);
     }
 
     /**
@@ -121,8 +125,8 @@ final class Outputs {
      * A child may live on another partition than its parent, so its start goes through the inbox,
      * keyed by the child's id, as a client's start does (registered under the starts topic's subject).
      */
-    void childStart(StartWorkflow start, long now) {
-        toInbox(InputKind.START, start.getInstanceId(), starts.serialize(topics.starts(), start), now);
+    void childStart(StartWorkflow start, byte[] traceParent, long now) {
+        toInbox(InputKind.START, start.getInstanceId(), starts.serialize(topics.starts(), start), traced(traceParent), now);
     }
 
     /** A parent's control of its child (terminate, purge), through the inbox to the child's partition. */
@@ -136,7 +140,10 @@ final class Outputs {
     }
 
     private void toInbox(InputKind kind, String key, byte[] value, long now) {
-        RecordHeaders headers = new RecordHeaders();
+        toInbox(kind, key, value, new RecordHeaders(), now);
+    }
+
+    private void toInbox(InputKind kind, String key, byte[] value, Headers headers, long now) {
         headers.add(InputKind.HEADER, kind.headerValue());
         context.forward(new Record<>(key.getBytes(StandardCharsets.UTF_8), value, now, headers), TIMERS_SINK);
         pacer.get().outputWaiting(context);
@@ -155,5 +162,18 @@ final class Outputs {
 
     private void forward(String sink, String key, byte[] value, long now) {
         context.forward(new Record<>(key.getBytes(StandardCharsets.UTF_8), value, now), sink);
+    }
+
+    private void forward(String sink, String key, byte[] value, Headers headers, long now) {
+        context.forward(new Record<>(key.getBytes(StandardCharsets.UTF_8), value, now, headers), sink);
+    }
+
+    /** @return the trace-context header of an instance's record, or none when it is not traced */
+    private static Headers traced(byte[] traceParent) {
+        RecordHeaders headers = new RecordHeaders();
+        if (traceParent != null) {
+            headers.add(WorkflowTracing.TRACEPARENT, traceParent);
+        }
+        return headers;
     }
 }

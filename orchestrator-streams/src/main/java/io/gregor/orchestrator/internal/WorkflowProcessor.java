@@ -3,6 +3,7 @@ package io.gregor.orchestrator.internal;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.orchestrator.internal.telemetry.TaskTelemetry;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.HistoryBatch;
@@ -10,6 +11,7 @@ import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -23,10 +25,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The single processor that sees every input of the instances of one partition. It only decodes,
  * dispatches to a handler and lets the handler's step land in the stores and sinks; a record it
- * cannot use goes to the dead-letter topic with the reason, and processing goes on.
+ * cannot use goes to the dead-letter topic with the reason, and processing goes on. A schema
+ * registry that cannot answer is not the record's fault: see {@link RegistryFailures}.
  */
 final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowProcessor.class);
+    /** The dead-letter reason of an input a handler refuses, by kind. */
+    private static final Map<Class<?>, String> REJECTED = Map.of(Input.Start.class, "rejected_start", Input.Event.class, "rejected_event",
+            Input.Control.class, "rejected_control", Input.Rerun.class, "rejected_rerun", Input.Result.class, "rejected_result",
+            Input.TimerDue.class, "rejected_timer", Input.ChildEnded.class, "rejected_child_end");
 
     private final EngineSettings settings;
     private final WorkflowRegistry registry;
@@ -44,6 +51,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
     private TimerHandler timerHandler;
     private RerunStartHandler rerunStarts;
     private ChildEndHandler childEnds;
+    private TaskTelemetry telemetry;
 
     /**
      * @param settings engine settings
@@ -65,10 +73,15 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         timers = new TimerRepository(context.getStateStore(TimerRepository.STORE), new AvroSerde<>(schemaRegistry, DurableTimer.class));
         // A re-initialised task may follow an aborted transaction: start with an empty cache.
         cache = new ExecutionCache(settings.executionCacheSize());
-        InstanceStepper stepper = new InstanceStepper(
-                new InstanceRepository(context.getStateStore(InstanceRepository.STORE), new AvroSerde<>(schemaRegistry, InstanceMetadata.class)),
+        InstanceRepository instances = new InstanceRepository(context.getStateStore(InstanceRepository.STORE),
+                new AvroSerde<>(schemaRegistry, InstanceMetadata.class));
+        // Counted from the restored stores, which a re-initialised task (after an abort) reads again.
+        timers.pending();
+        telemetry = settings.telemetry().forTask(context.taskId(), instances.countByStatus(), timers::pending);
+        InstanceStepper stepper = new InstanceStepper(instances,
                 new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryBatch.class)),
-                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier(), settings.retention());
+                timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier(), settings.retention(),
+                telemetry);
         starts = new StartHandler(stepper);
         events = new EventHandler(stepper);
         controls = new ControlHandler(stepper, outputs);
@@ -84,17 +97,16 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         // Time comes from the log, not the clock: reprocessing after an abort must see the same time.
         long now = record.timestamp();
         Origin origin = Origin.of(record.headers(), context.recordMetadata().orElseThrow());
-        Rejection rejection = reason -> {
-            LOG.warn("Dead-lettered record {}-{}@{}: {}", origin.topic(), origin.partition(), origin.offset(), reason);
-            outputs.deadLetter(record.key(), record.value(), origin.topic(), origin.partition(), origin.offset(), reason, now);
-        };
         Input input;
         try {
             input = decoder.decode(lastHeader(record.headers(), InputKind.HEADER), origin.topic(), record.key(), record.value());
         } catch (RuntimeException e) {
-            rejection.reject(e.getMessage());
+            RegistryFailures.rethrowIfRegistryFailure(e, origin.position());
+            deadLetter(record, origin, "unreadable", now).reject(e.getMessage());
             return;
         }
+        telemetry.received(record.headers());
+        Rejection rejection = deadLetter(record, origin, REJECTED.get(input.getClass()), now);
         try {
             switch (input) {
                 case Input.Start s -> starts.handle(s, now, rejection);
@@ -106,11 +118,21 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
                 case Input.ChildEnded c -> childEnds.handle(c, now);
             }
         } catch (RuntimeException e) {
+            cache.evict(input.instanceId());
+            RegistryFailures.rethrowIfRegistryFailure(e, origin.position());
             // A bug must not stop every other instance of the partition; keep the record for a replay.
             LOG.error("Unexpected failure processing {} for instance {}", input.getClass().getSimpleName(), input.instanceId(), e);
-            cache.evict(input.instanceId());
-            rejection.reject("Unexpected failure processing instance " + input.instanceId() + ": " + e);
+            deadLetter(record, origin, "processing_failure", now).reject("Unexpected failure processing instance " + input.instanceId() + ": " + e);
         }
+    }
+
+    /** @param category the reason's category for metrics (docs/metrics.md): a few fixed words, never the message */
+    private Rejection deadLetter(Record<byte[], byte[]> record, Origin origin, String category, long now) {
+        return reason -> {
+            LOG.warn("Dead-lettered record {}-{}@{}: {}", origin.topic(), origin.partition(), origin.offset(), reason);
+            outputs.deadLetter(record.key(), record.value(), origin.topic(), origin.partition(), origin.offset(), reason, now);
+            telemetry.deadLettered(category);
+        };
     }
 
     /**
@@ -158,6 +180,9 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
     public void close() {
         if (cache != null) {
             cache.clear();
+        }
+        if (telemetry != null) {
+            telemetry.close();
         }
         if (schemaRegistry != null) {
             schemaRegistry.close();

@@ -4,6 +4,7 @@ import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
+import io.gregor.orchestrator.internal.telemetry.Telemetry;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ActivityResult;
@@ -69,8 +70,13 @@ final class TopologyFixture implements AutoCloseable {
      * @param retention  how long ended instances are kept
      */
     TopologyFixture(WorkflowRegistry workflows, int cacheSize, Retention retention) {
+        this(workflows, cacheSize, retention, Telemetry.none());
+    }
+
+    /** @param telemetry where the engine's metrics and spans go */
+    TopologyFixture(WorkflowRegistry workflows, int cacheSize, Retention retention, Telemetry telemetry) {
         EngineSettings settings = new EngineSettings(topics, registryUrl, JSON, cacheSize, Duration.ofSeconds(10), Duration.ofMillis(100), 1000,
-                Duration.ofMillis(20), false, WorkflowCarrier.choose(true), retention);
+                Duration.ofMillis(20), false, WorkflowCarrier.choose(true), retention, telemetry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gregor.client.FailureDetails;
 import io.gregor.client.WorkflowInstanceState;
 import io.gregor.client.WorkflowRuntimeStatus;
+import io.gregor.orchestrator.it.support.CapturingAppender;
 import io.gregor.orchestrator.it.support.GregorTestApp;
 import io.gregor.orchestrator.it.support.KafkaReads;
 import io.gregor.schemas.InputKind;
@@ -19,15 +20,9 @@ import io.gregor.schemas.payload.DataConverter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.Logger;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -211,38 +206,5 @@ class BadInputIntegrationTest {
         assertThat(app.history(id)).isEqualTo(finished);
         assertThat(app.completions(id)).hasSize(1);
         assertThat(app.client().getInstanceState(id).orElseThrow().getHistoryLength()).isEqualTo(finished.size());
-    }
-
-    /** A log4j2 appender that keeps what one logger wrote while attached. */
-    private static final class CapturingAppender extends AbstractAppender {
-        private final List<LogEvent> events = new CopyOnWriteArrayList<>();
-        private final Logger logger;
-
-        private CapturingAppender(Logger logger) {
-            super("capture-" + logger.getName(), null, null, true, Property.EMPTY_ARRAY);
-            this.logger = logger;
-        }
-
-        static CapturingAppender attachTo(String loggerName) {
-            Logger logger = (Logger) LogManager.getLogger(loggerName);
-            CapturingAppender appender = new CapturingAppender(logger);
-            appender.start();
-            logger.addAppender(appender);
-            return appender;
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            events.add(event.toImmutable());
-        }
-
-        List<String> messages(Level level) {
-            return events.stream().filter(e -> e.getLevel() == level).map(e -> e.getMessage().getFormattedMessage()).toList();
-        }
-
-        void detach() {
-            logger.removeAppender(this);
-            stop();
-        }
     }
 }

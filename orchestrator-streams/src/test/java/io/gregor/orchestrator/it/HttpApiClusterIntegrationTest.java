@@ -10,6 +10,7 @@ import io.gregor.client.WorkflowInstanceState;
 import io.gregor.client.WorkflowRuntimeStatus;
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.orchestrator.it.support.HttpCalls;
+import io.gregor.orchestrator.it.support.PageCalls;
 import io.gregor.schemas.Topics;
 import io.gregor.testkit.Await;
 import io.gregor.testkit.GregorInfrastructure;
@@ -174,5 +175,23 @@ class HttpApiClusterIntegrationTest {
         assertThat(secondHttp.get("/v1/workflows/no-such-instance").status()).isEqualTo(404);
         WorkflowInstanceState state = client.getInstanceState("echo-5").orElseThrow();
         assertThat(state.readOutputAs(Integer.class)).isEqualTo(5);
+    }
+
+    @Test
+    void theDashboardOfEitherOrchestratorListsEveryInstanceAndShowsThePageOfOnesTheOtherOwns() {
+        for (GregorOrchestrator orchestrator : List.of(first, second)) {
+            PageCalls pages = new PageCalls(orchestrator.httpUrl().orElseThrow());
+            // when listing all on one page and opening the first instances' pages
+            String list = pages.get("/ui/workflows?pageSize=1000").body();
+
+            // then every instance is listed and counted, and every page is answered, through the relay for half of them
+            assertThat(list.split("<tr data-instance-id=", -1)).hasSize(INSTANCES + 1);
+            assertThat(list).contains("COMPLETED <strong>" + INSTANCES + "</strong>");
+            for (int i = 0; i < 20; i++) {
+                PageCalls.Page page = pages.get("/ui/workflows/echo-" + i);
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.body()).contains(">COMPLETED</span>", "<pre id=\"payload-output\">" + i + "</pre>");
+            }
+        }
     }
 }

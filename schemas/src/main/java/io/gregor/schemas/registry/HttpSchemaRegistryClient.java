@@ -1,17 +1,9 @@
 package io.gregor.schemas.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,74 +15,86 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client of a registry speaking the Confluent Schema Registry REST API over HTTP(S), with
- * {@code java.net.http}. Thread-safe; ids and schemas are cached for the life of the client.
+ * A client of one or more registries speaking the Confluent Schema Registry REST API over
+ * HTTP(S), with {@code java.net.http}. Thread-safe.
  *
- * <p>Each request times out after 10 s (connecting after 5 s) and is retried once when it gets
- * no response at all; an HTTP error is never retried, because the registry has answered. User
- * info in the URL ({@code https://key:secret@host}) becomes HTTP basic authentication and is
- * kept out of every message.
+ * <p>Configured by a {@link SchemaRegistryConfig}: several URLs with fail-over, basic or bearer
+ * authentication, a custom trust store, timeouts and retries. A registry that cannot be reached,
+ * times out or answers 5xx is retried with backoff up to a total time, then a
+ * {@link SchemaRegistryException} that {@linkplain SchemaRegistryException#isTransient() is
+ * transient} says what was tried; a 4xx answer is not retried, and its exception names the
+ * subject or id, the registry's {@code error_code} and message. Schemas by id and ids by subject
+ * and schema are kept in two LRU caches of bounded size. Credentials stay out of every message.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   /** The content type of the Confluent Schema Registry REST API. */
-  public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  /** How long connecting may take. */
+  public static final String CONTENT_TYPE = RegistryRequest.CONTENT_TYPE;
+  /** How long connecting may take, unless configured. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** How long a request may take, from sending to the full response. */
+  /** How long a request may take, from sending to the full response, unless configured. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
-  private static final String ACCEPT =
-      CONTENT_TYPE + ", application/vnd.schemaregistry+json, application/json";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int ATTEMPTS = 2;
 
-  private final String baseUrl;
-  private final Optional<String> authorization;
-  private final Duration requestTimeout;
-  private final HttpClient http;
-  private final ConcurrentMap<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Integer, Schema> schemas = new ConcurrentHashMap<>();
+  private final SchemaRegistryConfig config;
+  private final RegistryTransport transport;
+  private final LruCache<SubjectSchema, Integer> ids;
+  private final LruCache<Integer, Schema> schemas;
   private final ConcurrentMap<SubjectSchema, ReentrantLock> registrationLocks = new ConcurrentHashMap<>();
 
   /**
-   * Creates a client with the default timeouts (connect 5 s, request 10 s).
+   * Creates a client with every setting at its default.
    *
    * @param baseUrl the registry's base URL, e.g. {@code http://localhost:8081} or
-   *     {@code http://localhost:8080/apis/ccompat/v7}
+   *     {@code http://localhost:8080/apis/ccompat/v7}; several may be given, comma-separated
    */
   public HttpSchemaRegistryClient(String baseUrl) {
-    this(baseUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    this(SchemaRegistryConfig.forUrl(baseUrl));
   }
 
   /**
-   * Creates a client with the given timeouts.
+   * Creates a client with the given timeouts and every other setting at its default.
    *
    * @param baseUrl the registry's base URL
    * @param connectTimeout how long connecting may take
    * @param requestTimeout how long one request may take
    */
-  public HttpSchemaRegistryClient(
-      String baseUrl, Duration connectTimeout, Duration requestTimeout) {
-    URI uri = parseBaseUrl(baseUrl);
-    this.authorization = Optional.ofNullable(uri.getUserInfo())
-        .map(info -> info.getBytes(StandardCharsets.UTF_8))
-        .map(info -> "Basic " + Base64.getEncoder().encodeToString(info));
-    this.baseUrl = stripTrailingSlashes(withoutUserInfo(uri));
-    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
-        .build();
+  public HttpSchemaRegistryClient(String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    this(SchemaRegistryConfig.from(Map.of(
+        SchemaRegistryConfig.URL, Objects.requireNonNull(baseUrl, "baseUrl"),
+        SchemaRegistryConfig.CONNECT_TIMEOUT_MS, connectTimeout.toMillis(),
+        SchemaRegistryConfig.REQUEST_TIMEOUT_MS, requestTimeout.toMillis())));
   }
 
   /**
-   * The base URL requests go to, without user info.
+   * Creates a client.
+   *
+   * @param config where the registry is and how to reach it
+   */
+  public HttpSchemaRegistryClient(SchemaRegistryConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.transport = new RegistryTransport(config);
+    this.ids = new LruCache<>(config.cacheCapacity());
+    this.schemas = new LruCache<>(config.cacheCapacity());
+  }
+
+  /**
+   * The first base URL requests go to, without user info.
    *
    * @return the base URL, without a trailing slash
    */
   public String baseUrl() {
-    return baseUrl;
+    return config.urls().get(0);
+  }
+
+  /**
+   * How this client reaches the registry.
+   *
+   * @return the configuration
+   */
+  public SchemaRegistryConfig config() {
+    return config;
   }
 
   @Override
@@ -111,17 +115,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       if (cached != null) {
         return cached;
       }
-      RegistryRequest request = post(subjectPath(subject) + "/versions", schema);
-      int id = request.intField(request.expectOk(send(request)), "id");
-      LOG.debug(
-          "Schema {} is registered under subject {} with id {}", schema.getFullName(), subject, id);
+      RegistryResponse response = transport.send(RegistryRequest.post(subjectPath(subject) + "/versions",
+          schema, "subject " + subject + " to accept schema " + schema.getFullName()));
+      int id = response.intField(response.expectOk(config.credentialsSource()), "id");
+      LOG.debug("Schema {} is registered under subject {} with id {}", schema.getFullName(), subject, id);
       // Our copy is equivalent to the registry's; keeping it spares a round trip when this
       // process reads what it wrote.
       schemas.putIfAbsent(id, schema);
-      ids.putIfAbsent(key, id);
-      return id;
+      return ids.putIfAbsent(key, id);
     } finally {
       lock.unlock();
+      // Waiting threads hold the lock object already; later ones find the id in the cache.
+      registrationLocks.remove(key, lock);
     }
   }
 
@@ -131,10 +136,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    RegistryRequest request = get("/schemas/ids/" + id);
-    Schema schema = request.schemaField(request.expectOk(send(request)));
-    Schema previous = schemas.putIfAbsent(id, schema);
-    return previous != null ? previous : schema;
+    RegistryResponse response =
+        transport.send(RegistryRequest.get("/schemas/ids/" + id, "the schema with id " + id));
+    return schemas.putIfAbsent(id, response.schemaField(response.expectOk(config.credentialsSource())));
   }
 
   /**
@@ -147,7 +151,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
    * @throws SchemaRegistryException for any other error
    */
   public Optional<RegisteredSchema> lookup(String subject, Schema schema) {
-    return optionalVersion(post(subjectPath(subject), schema));
+    return optionalVersion(RegistryRequest.post(subjectPath(subject), schema,
+        "a version of subject " + subject + " holding schema " + schema.getFullName()));
   }
 
   /**
@@ -159,24 +164,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
    * @throws SchemaRegistryException for any other error
    */
   public Optional<RegisteredSchema> latestVersion(String subject) {
-    return optionalVersion(get(subjectPath(subject) + "/versions/latest"));
+    return optionalVersion(RegistryRequest.get(subjectPath(subject) + "/versions/latest",
+        "the latest version of subject " + subject));
   }
 
   /** Closes the HTTP client, waiting for requests in flight. */
   @Override
   public void close() {
-    http.close();
+    transport.close();
   }
 
   @Override
   public String toString() {
-    return "HttpSchemaRegistryClient[" + baseUrl + "]";
+    return "HttpSchemaRegistryClient" + config.urls();
   }
 
   private Optional<RegisteredSchema> optionalVersion(RegistryRequest request) {
+    RegistryResponse response = transport.send(request);
     JsonNode body;
     try {
-      body = request.expectOk(send(request));
+      body = response.expectOk(config.credentialsSource());
     } catch (SchemaRegistryException e) {
       // Only the registry's own "not found" means absent; a bare 404 is more likely a wrong URL.
       if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
@@ -186,94 +193,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       throw e;
     }
     return Optional.of(new RegisteredSchema(
-        body.path("subject").asText(), request.intField(body, "version"),
-        request.intField(body, "id"), request.schemaField(body)));
-  }
-
-  private HttpResponse<String> send(RegistryRequest request) {
-    IOException failure = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        return http.send(
-            request.http(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        LOG.debug("Attempt {} of {} failed", attempt, request, e);
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SchemaRegistryException("Interrupted while waiting for " + request, e);
-      }
-    }
-    throw new SchemaRegistryException(
-        "Expected a response from " + request + ", but found none after " + ATTEMPTS
-            + " attempts: " + failure,
-        failure);
-  }
-
-  private RegistryRequest get(String path) {
-    return new RegistryRequest(builder(path).GET().build());
-  }
-
-  private RegistryRequest post(String path, Schema schema) {
-    String body;
-    try {
-      body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write a schema as JSON: " + e.getMessage(), e);
-    }
-    return new RegistryRequest(builder(path)
-        .header("Content-Type", CONTENT_TYPE)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build());
-  }
-
-  private HttpRequest.Builder builder(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(requestTimeout)
-        .header("Accept", ACCEPT);
-    authorization.ifPresent(value -> builder.header("Authorization", value));
-    return builder;
+        body.path("subject").asText(), response.intField(body, "version"),
+        response.intField(body, "id"), response.schemaField(body)));
   }
 
   private static String subjectPath(String subject) {
     Objects.requireNonNull(subject, "subject");
     return "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static URI parseBaseUrl(String baseUrl) {
-    Objects.requireNonNull(baseUrl, "baseUrl");
-    URI uri;
-    try {
-      uri = URI.create(baseUrl.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "Expected a schema registry URL like http://host:8081, but found '" + baseUrl + "'", e);
-    }
-    String scheme = uri.getScheme();
-    if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException(
-          "Expected a schema registry URL like http://host:8081, but found '" + baseUrl + "'");
-    }
-    return uri;
-  }
-
-  private static String withoutUserInfo(URI uri) {
-    String port = uri.getPort() == -1 ? "" : ":" + uri.getPort();
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    return uri.getScheme() + "://" + uri.getHost() + port + path;
-  }
-
-  private static String stripTrailingSlashes(String url) {
-    String result = url;
-    while (result.endsWith("/")) {
-      result = result.substring(0, result.length() - 1);
-    }
-    return result;
   }
 
   /** The cache key of a registration; Schema caches its hash code, so lookups stay cheap. */

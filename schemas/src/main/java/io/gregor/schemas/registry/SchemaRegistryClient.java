@@ -1,6 +1,7 @@
 package io.gregor.schemas.registry;
 
 import java.util.Locale;
+import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
@@ -37,22 +38,40 @@ public interface SchemaRegistryClient extends AutoCloseable {
    *
    * @param url {@code mock://<scope>} for a JVM-wide in-memory registry per scope (unit tests,
    *     {@code TopologyTestDriver}); {@code http://...} or {@code https://...} for a real
-   *     registry (the base URL, e.g. {@code http://localhost:8080/apis/ccompat/v7})
+   *     registry (the base URL, e.g. {@code http://localhost:8080/apis/ccompat/v7}; several,
+   *     comma-separated, for fail-over), with every other setting at its default
    * @return a new client; close it when done (closing a mock client keeps its scope's schemas)
    * @throws IllegalArgumentException if the URL has another scheme
    */
   static SchemaRegistryClient forUrl(String url) {
-    String lower = url == null ? "" : url.trim().toLowerCase(Locale.ROOT);
+    return create(url == null ? Map.of() : Map.of(SchemaRegistryConfig.URL, url));
+  }
+
+  /**
+   * Creates a client from properties, with Confluent's names where Confluent has one
+   * ({@code schema.registry.url}, {@code basic.auth.*}, {@code bearer.auth.*},
+   * {@code schema.registry.ssl.truststore.*}); see {@link SchemaRegistryConfig} and
+   * {@code docs/configuration.md}.
+   *
+   * @param properties at least {@value SchemaRegistryConfig#URL}: {@code mock://<scope>} as for
+   *     {@link #forUrl}, or one or more comma-separated {@code http(s)://} base URLs
+   * @return a new client; close it when done
+   * @throws IllegalArgumentException naming the property that is missing or malformed
+   */
+  static SchemaRegistryClient create(Map<String, ?> properties) {
+    Object value = properties.get(SchemaRegistryConfig.URL);
+    String url = value == null ? "" : value.toString().trim();
+    String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith(InMemorySchemaRegistryClient.MOCK_SCHEME)) {
       return InMemorySchemaRegistryClient.forScope(
-          url.trim().substring(InMemorySchemaRegistryClient.MOCK_SCHEME.length()));
+          url.substring(InMemorySchemaRegistryClient.MOCK_SCHEME.length()));
     }
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      return new HttpSchemaRegistryClient(url.trim());
+      return new HttpSchemaRegistryClient(SchemaRegistryConfig.from(properties));
     }
     throw new IllegalArgumentException(
         "Expected a schema registry URL starting with http://, https:// or mock://, but found "
-            + (url == null ? "null" : "'" + url + "'"));
+            + (value == null ? "null" : "'" + value + "'"));
   }
 
   /** Releases the client's resources; cached schemas are dropped with it. */

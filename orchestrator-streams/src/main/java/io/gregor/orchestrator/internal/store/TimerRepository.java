@@ -27,6 +27,8 @@ public final class TimerRepository {
     private final KeyValueStore<Bytes, byte[]> store;
     private final AvroSerde<DurableTimer> serde;
     private long earliestPossible;
+    /** Timers stored, counted once when the task starts and kept up to date after; read by metrics scrapes. */
+    private volatile long pending = -1;
 
     /** @param store the underlying store @param serde value serde */
     public TimerRepository(KeyValueStore<Bytes, byte[]> store, AvroSerde<DurableTimer> serde) {
@@ -34,10 +36,35 @@ public final class TimerRepository {
         this.serde = serde;
     }
 
+    /**
+     * @return how many timers are stored: counted with one scan of the store on the first call,
+     *         which must be on the stream thread, then kept by every schedule, cancel and take
+     */
+    public long pending() {
+        if (pending < 0) {
+            long count = 0;
+            try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+                for (; it.hasNext(); it.next()) {
+                    count++;
+                }
+            }
+            pending = count;
+        }
+        return pending;
+    }
+
+    private void counted(long change) {
+        if (pending >= 0 && change != 0) {
+            pending += change;
+        }
+    }
+
     /** @param timer the timer to keep until it is due */
     public void schedule(DurableTimer timer) {
         long fireAt = timer.getFireAt().toEpochMilli();
-        store.put(StoreKeys.timer(fireAt, timer.getInstanceId(), timer.getTimerId()), serde.serialize(STORE, timer));
+        // The key names the timer wholly, so a timer stored again is the same timer: it is counted once.
+        byte[] previous = store.putIfAbsent(StoreKeys.timer(fireAt, timer.getInstanceId(), timer.getTimerId()), serde.serialize(STORE, timer));
+        counted(previous == null ? 1 : 0);
         earliestPossible = Math.min(earliestPossible, fireAt);
     }
 
@@ -52,7 +79,7 @@ public final class TimerRepository {
      * @param fireAt     its due time
      */
     public void cancel(String instanceId, int timerId, long fireAt) {
-        store.delete(StoreKeys.timer(fireAt, instanceId, timerId));
+        counted(store.delete(StoreKeys.timer(fireAt, instanceId, timerId)) == null ? 0 : -1);
     }
 
     /**
@@ -81,6 +108,7 @@ public final class TimerRepository {
             store.delete(kv.key);
             timers.add(serde.deserialize(STORE, kv.value));
         }
+        counted(-due.size());
         // Everything before the last one taken is gone; with fewer than limit taken, everything up to now is.
         earliestPossible = due.size() < limit ? now + 1 : StoreKeys.timerFireAt(due.getLast().key);
         return timers;

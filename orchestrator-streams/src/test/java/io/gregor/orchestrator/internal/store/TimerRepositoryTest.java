@@ -77,6 +77,24 @@ class TimerRepositoryTest {
         assertThat(scansFromTheStart.get()).isEqualTo(1);
     }
 
+    @Test
+    void pendingCountsTheStoredTimersOnceAndFollowsEverySchedulingCancellingAndTaking() {
+        // given: timers stored before anyone asked
+        schedule("a", 100);
+        schedule("b", 200);
+
+        // when / then
+        assertThat(timers.pending()).isEqualTo(2);
+        schedule("c", 300);
+        schedule("c", 300); // the same timer again
+        assertThat(timers.pending()).isEqualTo(3);
+        timers.cancel("b", 1, 200);
+        timers.cancel("gone", 1, 200); // nothing to cancel
+        assertThat(timers.pending()).isEqualTo(2);
+        timers.takeDue(150, 10);
+        assertThat(timers.pending()).isEqualTo(1);
+    }
+
     private void schedule(String instanceId, long fireAt) {
         timers.schedule(new DurableTimer(instanceId, 1, Instant.ofEpochMilli(fireAt)));
     }

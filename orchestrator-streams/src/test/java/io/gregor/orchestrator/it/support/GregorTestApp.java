@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -98,6 +99,7 @@ public final class GregorTestApp implements AutoCloseable {
                 .taskPartitions(builder.taskPartitions)
                 .httpPort(0);
         builder.workflows.forEach(orchestratorBuilder::registerWorkflow);
+        builder.orchestratorOptions.accept(orchestratorBuilder);
         orchestrator = track(orchestratorBuilder.build());
         // Creates the topics; the worker and the client need them.
         orchestrator.start();
@@ -110,14 +112,16 @@ public final class GregorTestApp implements AutoCloseable {
                     .workerId(topics.prefix() + "-worker")
                     .shutdownTimeout(Duration.ofSeconds(5));
             builder.activities.forEach(workerBuilder::registerActivity);
+            builder.workerOptions.accept(workerBuilder);
             worker = track(workerBuilder.build());
             worker.start();
         }
-        client = track(WorkflowClient.builder()
+        WorkflowClient.Builder clientBuilder = WorkflowClient.builder()
                 .bootstrapServers(infra.bootstrapServers())
                 .schemaRegistryUrl(infra.schemaRegistryUrl())
-                .topicPrefix(topics.prefix())
-                .build());
+                .topicPrefix(topics.prefix());
+        builder.clientOptions.accept(clientBuilder);
+        client = track(clientBuilder.build());
         registry = track(SchemaRegistryClient.forUrl(infra.schemaRegistryUrl()));
         producer = track(new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
@@ -131,6 +135,11 @@ public final class GregorTestApp implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ what a test uses
+
+    /** @return the activity worker, if the app has activities (else null) */
+    public ActivityWorker worker() {
+        return worker;
+    }
 
     /** @return the client, connected to this app's topics */
     public WorkflowClient client() {
@@ -356,9 +365,30 @@ public final class GregorTestApp implements AutoCloseable {
         private final Map<String, Activity> activities = new LinkedHashMap<>();
         private int partitions = 4;
         private int taskPartitions = 8;
+        private Consumer<GregorOrchestrator.Builder> orchestratorOptions = b -> { };
+        private Consumer<ActivityWorker.Builder> workerOptions = b -> { };
+        private Consumer<WorkflowClient.Builder> clientOptions = b -> { };
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** @param options further settings of the orchestrator, applied last @return this */
+        public Builder orchestratorOptions(Consumer<GregorOrchestrator.Builder> options) {
+            this.orchestratorOptions = options;
+            return this;
+        }
+
+        /** @param options further settings of the worker, applied last @return this */
+        public Builder workerOptions(Consumer<ActivityWorker.Builder> options) {
+            this.workerOptions = options;
+            return this;
+        }
+
+        /** @param options further settings of the client, applied last @return this */
+        public Builder clientOptions(Consumer<WorkflowClient.Builder> options) {
+            this.clientOptions = options;
+            return this;
         }
 
         /**

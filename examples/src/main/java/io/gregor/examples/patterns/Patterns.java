@@ -1,0 +1,42 @@
+package io.gregor.examples.patterns;
+
+import io.gregor.orchestrator.GregorOrchestrator;
+import io.gregor.worker.ActivityWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Registers the pattern workflows on an orchestrator and their activities on a worker. */
+public final class Patterns {
+    private static final Logger LOG = LoggerFactory.getLogger(Patterns.class);
+
+    private Patterns() {
+    }
+
+    /**
+     * @param builder an orchestrator's builder
+     * @return the builder, with every pattern workflow registered under its simple class name
+     */
+    public static GregorOrchestrator.Builder registerWorkflows(GregorOrchestrator.Builder builder) {
+        return builder.registerWorkflow(ChainingWorkflow.class)
+                .registerWorkflow(FanOutFanInWorkflow.class)
+                .registerWorkflow(ApprovalWorkflow.class)
+                .registerWorkflow(MonitorWorkflow.class);
+    }
+
+    /**
+     * @param builder a worker's builder
+     * @return the builder, with the activities of every pattern workflow registered
+     */
+    public static ActivityWorker.Builder registerActivities(ActivityWorker.Builder builder) {
+        return builder
+                .registerActivity(ChainingWorkflow.SAY_HELLO,
+                        ctx -> ChainingWorkflow.sayHello(ctx.getInput(ChainingWorkflow.Greeting.class)))
+                .registerActivity(FanOutFanInWorkflow.COUNT_LETTERS, ctx -> ctx.getInput(String.class).length())
+                .registerActivity(ApprovalWorkflow.REQUEST_APPROVAL, ctx -> {
+                    LOG.info("{}: instance {} waits for the event '{}'", ApprovalWorkflow.REQUEST_APPROVAL,
+                            ctx.getInput(String.class), ApprovalWorkflow.EVENT);
+                    return null;
+                })
+                .registerActivity(MonitorWorkflow.CHECK_HEALTH, ctx -> "healthy");
+    }
+}
