@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.time.Duration;
 
 /**
@@ -46,7 +47,12 @@ final class ApiClient {
 
     /** {@return the JSON answer of GET {@code pathAndQuery}} */
     JsonNode get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET(), false).orElseThrow();
+    }
+
+    /** {@return the JSON answer of GET {@code pathAndQuery}, or empty if the server answered 404} */
+    Optional<JsonNode> find(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET(), true);
     }
 
     /**
@@ -59,10 +65,10 @@ final class ApiClient {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8);
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Content-Type", "application/json")
-                .POST(publisher));
+                .POST(publisher), false).orElseThrow();
     }
 
-    private JsonNode send(HttpRequest.Builder request) {
+    private Optional<JsonNode> send(HttpRequest.Builder request, boolean notFoundIsEmpty) {
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -77,7 +83,10 @@ final class ApiClient {
         JsonNode body = parse(response);
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return body;
+            return Optional.of(body);
+        }
+        if (status == 404 && notFoundIsEmpty) {
+            return Optional.empty();
         }
         String message = body.path("message").asText(response.body());
         if (status >= 500) {

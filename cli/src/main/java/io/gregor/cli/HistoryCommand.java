@@ -23,6 +23,8 @@ final class HistoryCommand extends ApiCommand {
     private static final int DETAILS_WIDTH = 80;
     private static final Set<String> NAME_FIELDS = Set.of("name", "activityName", "workflowName");
     private static final int[] FOLLOW_WIDTHS = {26, 24, 7, 9};
+    /** How long {@code -f} waits for an instance that was just started to be found. */
+    static final Duration START_GRACE = Duration.ofSeconds(5);
 
     @Parameters(index = "0", paramLabel = "ID", description = "The instance id.")
     String instanceId;
@@ -57,6 +59,7 @@ final class HistoryCommand extends ApiCommand {
 
     /** Reads the status before the history, so the history read after the last status holds every event. */
     private void follow(Duration interval) {
+        awaitStart(interval);
         int printed = 0;
         boolean headerPrinted = false;
         String generation = null;
@@ -88,6 +91,30 @@ final class HistoryCommand extends ApiCommand {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * {@code gregor run X && gregor history X -f} asks right after the start record is written, before
+     * the orchestrator has read it: an id that is not found yet gets {@link #START_GRACE} to appear.
+     */
+    private void awaitStart(Duration interval) {
+        long deadline = System.nanoTime() + START_GRACE.toNanos();
+        while (api().find(instancePath(instanceId, "")).isEmpty()) {
+            if (System.nanoTime() >= deadline) {
+                throw new CliException(ExitCodes.REFUSED, "Expected an instance with id '" + instanceId + "', but found none within "
+                        + START_GRACE.toSeconds() + " s");
+            }
+            sleep(interval);
+        }
+    }
+
+    private static void sleep(Duration interval) {
+        try {
+            Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.UNAVAILABLE, "Interrupted while waiting for the instance to start", e);
         }
     }
 

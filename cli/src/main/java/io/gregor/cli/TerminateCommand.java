@@ -11,7 +11,8 @@ final class TerminateCommand extends ControlCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "JSON", description = "The instance's output, a JSON value.")
     String output;
 
-    @Option(names = "--recursive", description = "Terminate its child workflows too.")
+    @Option(names = "--recursive", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Terminate its running child workflows too (the default); --no-recursive leaves them running.")
     boolean recursive;
 
     @Override
@@ -20,9 +21,7 @@ final class TerminateCommand extends ControlCommand {
         if (output != null) {
             options.set("output", Json.parse("--output", output));
         }
-        if (recursive) {
-            options.put("recursive", true);
-        }
+        options.put("recursive", recursive);
         request("terminate", options);
     }
 }

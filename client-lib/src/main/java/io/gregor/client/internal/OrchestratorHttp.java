@@ -92,6 +92,7 @@ public final class OrchestratorHttp {
      * @param what what is asked, for messages
      * @return the answer (200 or 202), or empty on 404
      * @throws IllegalArgumentException if the orchestrator refused the request as malformed (400)
+     * @throws IllegalStateException    if the orchestrator refused it as a conflict with the instance's state (409)
      * @throws WorkflowClientException  if no orchestrator answered it
      */
     public Optional<JsonNode> post(String path, JsonNode body, String what) {
@@ -131,6 +132,9 @@ public final class OrchestratorHttp {
             String message = message(response.body());
             if (status == 400) {
                 throw new IllegalArgumentException(message);
+            }
+            if (status == 409) {
+                throw new IllegalStateException(message);
             }
             failures += (failures.isEmpty() ? "" : "; ") + url + ": HTTP " + status + " " + message;
             if (status != 503) {

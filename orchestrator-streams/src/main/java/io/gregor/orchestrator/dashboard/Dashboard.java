@@ -86,6 +86,9 @@ public final class Dashboard {
             page.handle(current, req, res);
         } catch (IllegalArgumentException e) {
             html(res, 400, Layout.page("Refused", new Layout.Notice(true, e.getMessage()), Dashboard::backLink));
+        } catch (IllegalStateException e) {
+            // the API's 409: the action does not apply to the instance as it is now (e.g. purging a live one)
+            html(res, 409, Layout.page("Refused", new Layout.Notice(true, e.getMessage()), Dashboard::backLink));
         } catch (WorkflowClientException e) {
             html(res, 503, Layout.page("Unavailable", new Layout.Notice(true, e.getMessage()), Dashboard::backLink));
         } catch (RuntimeException e) {

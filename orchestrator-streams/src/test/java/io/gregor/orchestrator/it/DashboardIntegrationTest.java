@@ -258,7 +258,7 @@ class DashboardIntegrationTest {
     }
 
     @Test
-    void aFormFromAnotherSiteAndAnInputThatIsNotJsonAreRefusedWithTheReason() {
+    void aFormFromAnotherSiteAnInputThatIsNotJsonAndAPurgeOfALiveInstanceAreRefusedWithTheReason() {
         // given
         String id = startAndAwait("Waiter", app.newInstanceId("kept"), null, "RUNNING");
 
@@ -266,12 +266,15 @@ class DashboardIntegrationTest {
         PageCalls.Page foreign = pages.post("/ui/workflows/" + encode(id) + "/terminate", "http://evil.example",
                 Map.of("confirmed", "yes"));
         PageCalls.Page badInput = pages.post("/ui/workflows/start", null, Map.of("name", "Echo", "input", "{not json", "confirmed", "yes"));
+        PageCalls.Page livePurge = pages.post("/ui/workflows/" + encode(id) + "/purge", null, Map.of("confirmed", "yes"));
 
         // then
         assertThat(foreign.status()).isEqualTo(400);
         assertThat(foreign.body()).contains("Expected a form posted from this dashboard");
         assertThat(badInput.status()).isEqualTo(400);
         assertThat(badInput.body()).contains("role=\"alert\"", "Expected the input to be JSON");
+        assertThat(livePurge.status()).as("a purge the API refuses as a conflict").isEqualTo(409);
+        assertThat(livePurge.body()).contains("role=\"alert\"", "to purge, but instance " + id + " is RUNNING");
         assertThat(status(id)).isEqualTo("RUNNING");
     }
 }
