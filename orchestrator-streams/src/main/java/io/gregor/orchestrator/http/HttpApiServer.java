@@ -57,6 +57,8 @@ public final class HttpApiServer implements AutoCloseable {
         this.dashboardApi = dashboardApi;
     }
 
+    private static final String HOW_TO_CHOOSE = " (set GregorOrchestrator.Builder.httpPort, 0 for any free port, or httpEnabled(false))";
+
     /**
      * Binds and starts serving (503 until attached).
      *
@@ -86,7 +88,14 @@ public final class HttpApiServer implements AutoCloseable {
                     .build().start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("Expected to serve the HTTP API on " + host + ":" + port + ", but found: " + e
-                    + " (set GregorOrchestrator.Builder.httpPort, 0 for any free port, or httpEnabled(false))", e);
+                    + HOW_TO_CHOOSE, e);
+        }
+        if (!server.isRunning() || server.port() < 0) {
+            // Helidon logs a listener that cannot bind and returns a server without a port; Kafka Streams would then be
+            // handed "null:-1" as its application.server, which says nothing about the cause.
+            server.stop();
+            throw new IllegalStateException("Expected to serve the HTTP API on " + host + ":" + port
+                    + ", but could not bind it (is another process using the port?)" + HOW_TO_CHOOSE);
         }
         self[0] = new HttpApiServer(server, advertised(host, server.port(), advertisedUrl),
                 dashboard ? advertised(host, server.port(), null) : null);
