@@ -19,9 +19,9 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Runs activities for workflows: consumes {@code <prefix>.activity-tasks}, runs each task's
- * activity on a virtual thread (at most {@code maxConcurrency} at once) and writes an
- * {@code ActivityResult} to {@code <prefix>.activity-results}.
+ * Runs activities for workflows: consumes {@code <prefix>.activity-tasks} (or the topic of its
+ * {@link Builder#taskQueue task queue}), runs each task's activity on a virtual thread (at most
+ * {@code maxConcurrency} at once) and writes an {@code ActivityResult} to the orchestrator's inbox.
  *
  * <p>Delivery is at least once: a task is acknowledged (share group) or committed (consumer
  * group) only after its result was written, so a worker that dies mid-task leaves it to be
@@ -154,6 +154,7 @@ public final class ActivityWorker implements AutoCloseable {
     private Integer consumers;
     private ConsumptionMode mode = DEFAULT_MODE;
     private String groupId;
+    private String taskQueue;
     private String workerId;
     private DataConverter dataConverter;
     private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
@@ -338,11 +339,29 @@ public final class ActivityWorker implements AutoCloseable {
     /**
      * The share group (or consumer group) of the workers that split the tasks between them.
      *
-     * @param groupId default {@code <prefix>-activity-workers}
+     * @param groupId default {@code <prefix>-activity-workers}, or
+     *     {@code <prefix>-activity-workers.<taskQueue>} for a {@link #taskQueue}
      * @return this builder
      */
     public Builder groupId(String groupId) {
       this.groupId = WorkerSettings.requireText("groupId", groupId);
+      return this;
+    }
+
+    /**
+     * Runs the tasks of one task queue instead of the default queue's: the worker reads
+     * {@code <prefix>.activity-tasks.<taskQueue>}, where the orchestrator sends the activities called
+     * with {@code TaskOptions.onTaskQueue(taskQueue)} (it must declare the queue:
+     * {@code GregorOrchestrator.Builder.taskQueues}). Workers in other languages serve queues the
+     * same way (docs/polyglot.md).
+     *
+     * @param taskQueue a queue name: ASCII letters, digits, '.', '_' or '-'
+     * @return this builder
+     * @throws IllegalArgumentException if the name cannot end a topic name
+     */
+    public Builder taskQueue(String taskQueue) {
+      new Topics(topicPrefix).activityTasks(WorkerSettings.requireText("taskQueue", taskQueue));
+      this.taskQueue = taskQueue;
       return this;
     }
 
@@ -447,6 +466,8 @@ public final class ActivityWorker implements AutoCloseable {
             "Expected at least one registered activity, but found none");
       }
       Topics topics = new Topics(topicPrefix);
+      topics.activityTasks(taskQueue); // fails on a queue name no topic can end with
+      String defaultGroupId = topics.prefix() + "-activity-workers" + (taskQueue == null ? "" : "." + taskQueue);
       return new ActivityWorker(new WorkerSettings(
           bootstrapServers,
           schemaRegistryUrl,
@@ -455,11 +476,12 @@ public final class ActivityWorker implements AutoCloseable {
           maxConcurrency,
           consumers != null ? consumers : Math.min(maxConcurrency, DEFAULT_CONSUMERS),
           mode,
-          groupId != null ? groupId : topics.prefix() + "-activity-workers",
+          groupId != null ? groupId : defaultGroupId,
           workerId != null ? workerId : WorkerSettings.defaultWorkerId(),
           dataConverter != null ? dataConverter : DataConverter.defaultConverter(),
           kafkaProperties,
-          shutdownTimeout), new Observability(meterRegistry, openTelemetry, metricsHost, metricsPort));
+          shutdownTimeout,
+          taskQueue), new Observability(meterRegistry, openTelemetry, metricsHost, metricsPort));
     }
   }
 }

@@ -67,6 +67,9 @@ class ActivityWorkerBuilderTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ActivityWorker.builder().groupId(" "))
         .hasMessage("Expected a non-blank groupId, but found ' '");
+    assertThatThrownBy(() -> ActivityWorker.builder().taskQueue("a/b"))
+        .hasMessageStartingWith("Expected a task queue name of ASCII letters")
+        .hasMessageEndingWith("but found 'a/b'");
   }
 
   @Test

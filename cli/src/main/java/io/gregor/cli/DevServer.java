@@ -9,6 +9,8 @@ import io.gregor.examples.patterns.ChainingWorkflow;
 import io.gregor.examples.patterns.FanOutFanInWorkflow;
 import io.gregor.examples.patterns.MonitorWorkflow;
 import io.gregor.examples.patterns.Patterns;
+import io.gregor.examples.patterns.SagaWorkflow;
+import io.gregor.examples.patterns.ShoppingCartWorkflow;
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.testkit.GregorInfrastructure;
 import io.gregor.testkit.Support;
@@ -40,7 +42,8 @@ public final class DevServer implements AutoCloseable {
 
     /** The workflows every dev server runs. */
     public static final List<Class<? extends Workflow>> WORKFLOWS = List.of(OrderProcessingWorkflow.class,
-            ChainingWorkflow.class, FanOutFanInWorkflow.class, ApprovalWorkflow.class, MonitorWorkflow.class);
+            ChainingWorkflow.class, FanOutFanInWorkflow.class, ApprovalWorkflow.class, MonitorWorkflow.class, SagaWorkflow.class,
+            ShoppingCartWorkflow.class);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final int RESTART_SESSION_TIMEOUT_MS = 6_000;
 

@@ -82,6 +82,9 @@ class GregorCliTest {
 
         assertThat(orderRun.exitCode()).isZero();
         assertThat(fanRun.exitCode()).isZero();
+        // $15,000 is above the approval threshold: the order waits for its manager's event.
+        gregor.awaitStatus(order, "RUNNING");
+        assertThat(gregor.run("raise-event", order + "/manager_approval", "-x", "{\"approval\":true}").exitCode()).isZero();
         gregor.awaitStatus(order, "COMPLETED");
         gregor.awaitStatus(fan, "COMPLETED");
         assertThat(gregor.run("describe", order).lines()).anySatisfy(line -> assertThat(line).matches("Output: +\\{\"processed\":true}"));

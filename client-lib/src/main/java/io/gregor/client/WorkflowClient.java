@@ -2,6 +2,7 @@ package io.gregor.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gregor.client.internal.ClientSettings;
+import io.gregor.client.internal.Futures;
 import io.gregor.client.internal.OrchestratorHttp;
 import io.gregor.client.internal.PayloadJson;
 import io.gregor.client.internal.RecordWriter;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,7 +37,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * <p>Writes go to the topics of DESIGN §3 with one idempotent producer ({@code acks=all}), keyed
  * by instance id. Every write method returns only after the broker acknowledged the record, and
  * validates its arguments first: invalid input throws {@link IllegalArgumentException} and
- * nothing is sent. A write is a request: the orchestrator applies it when it reads it, and
+ * nothing is sent. Starts and events also come without the wait, for throughput:
+ * {@link #scheduleNewWorkflowAsync(String, Object, String)}, {@link #raiseEventAsync} and the batch
+ * {@link #scheduleNewWorkflows} return a {@link CompletableFuture} of the acknowledgement. A write is a request: the orchestrator applies it when it reads it, and
  * refuses what does not apply (for example a purge of a running instance) on its own.
  *
  * <p>Reads go to the orchestrators' HTTP API when the builder is given their URLs
@@ -110,11 +114,7 @@ public final class WorkflowClient implements AutoCloseable {
      * @throws WorkflowClientException  if the broker did not acknowledge the start
      */
     public String scheduleNewWorkflow(String workflowName, Object input, String instanceId) {
-        Validation.name("workflow name", workflowName);
-        Validation.instanceId(instanceId);
-        Payload payload = convert(input);
-        checkOpen();
-        return writes.start(workflowName, instanceId, payload, null, null);
+        return await(scheduleNewWorkflowAsync(workflowName, input, instanceId), "the start of instance " + instanceId);
     }
 
     /**
@@ -145,6 +145,107 @@ public final class WorkflowClient implements AutoCloseable {
     }
 
     /**
+     * Starts a new instance with a random UUID as its id, without waiting for the broker, see
+     * {@link #scheduleNewWorkflowAsync(String, Object, String)}.
+     *
+     * @param workflowName the registered name of the workflow
+     * @param input        the input, converted with the data converter; may be null
+     * @return completed with the new instance's id once the broker acknowledged the start
+     * @throws IllegalArgumentException if the name is blank or the converted input is too large
+     */
+    public CompletableFuture<String> scheduleNewWorkflowAsync(String workflowName, Object input) {
+        return scheduleNewWorkflowAsync(workflowName, input, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Starts a new instance with the given id without waiting for the broker: the arguments are
+     * checked, the input converted and the record handed to the producer before this returns, and
+     * the future completes when the broker acknowledged it. One thread can so have thousands of
+     * starts in flight, which the producer sends in batches ({@link #scheduleNewWorkflows} does that
+     * for a list). Starts of one thread reach each partition in the order of the calls.
+     *
+     * <p>The future completes on the producer's network thread: dependent stages without
+     * {@code Async} in their name run there and hold up every other write, so keep them short or
+     * give them an executor. When the producer's buffer ({@code buffer.memory}) is full, this
+     * call blocks until there is room, at most the request timeout. A start for an id that
+     * exists already leaves that instance alone (the orchestrator refuses it and reports the
+     * duplicate), so retrying after a failure is safe.
+     *
+     * @param workflowName the registered name of the workflow
+     * @param input        the input, converted with the data converter; may be null
+     * @param instanceId   the id, see {@link #scheduleNewWorkflow(String, Object, String)}
+     * @return completed with {@code instanceId} once the broker acknowledged the start, or exceptionally
+     *         with a {@link WorkflowClientException} naming the instance and the topic if the write failed or
+     *         was not acknowledged within the request timeout (it may still be written then)
+     * @throws IllegalArgumentException if the name or id is invalid or the converted input is too large;
+     *                                  nothing is sent then
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<String> scheduleNewWorkflowAsync(String workflowName, Object input, String instanceId) {
+        Validation.name("workflow name", workflowName);
+        Validation.instanceId(instanceId);
+        Payload payload = convert(input);
+        checkOpen();
+        return writes.startAsync(workflowName, instanceId, payload, null, null);
+    }
+
+    /**
+     * Starts a new instance of a workflow class, registered under its simple name, with a random
+     * id, without waiting for the broker, see {@link #scheduleNewWorkflowAsync(String, Object, String)}.
+     *
+     * @param workflow the workflow class; its {@link Class#getSimpleName()} is the workflow name
+     * @param input    the input; may be null
+     * @return completed with the new instance's id once the broker acknowledged the start
+     * @throws IllegalArgumentException if the converted input is too large
+     */
+    public CompletableFuture<String> scheduleNewWorkflowAsync(Class<? extends Workflow> workflow, Object input) {
+        return scheduleNewWorkflowAsync(workflow.getSimpleName(), input);
+    }
+
+    /**
+     * Starts a new instance of a workflow class, registered under its simple name, with the given
+     * id, without waiting for the broker, see {@link #scheduleNewWorkflowAsync(String, Object, String)}.
+     *
+     * @param workflow   the workflow class; its {@link Class#getSimpleName()} is the workflow name
+     * @param input      the input; may be null
+     * @param instanceId the id, see {@link #scheduleNewWorkflow(String, Object, String)}
+     * @return completed with {@code instanceId} once the broker acknowledged the start
+     * @throws IllegalArgumentException if the id is invalid or the converted input is too large
+     */
+    public CompletableFuture<String> scheduleNewWorkflowAsync(Class<? extends Workflow> workflow, Object input,
+                                                              String instanceId) {
+        return scheduleNewWorkflowAsync(workflow.getSimpleName(), input, instanceId);
+    }
+
+    /**
+     * Starts a batch of new instances: converts and checks every request first (one invalid
+     * request sends nothing), hands all starts to the producer, which sends them in batches, and
+     * completes when every one is acknowledged. Much faster than one {@link #scheduleNewWorkflow}
+     * after another, which waits for the broker each time (load-tests/README.md, {@code starts}).
+     *
+     * <p>If some writes fail, the future completes exceptionally once every write has ended, with
+     * a {@link WorkflowClientException} that says how many failed and names them (their
+     * exceptions are its cause and suppressed exceptions); the other starts are written. Sending
+     * the same requests again is safe: a start for an id that exists already leaves that instance
+     * alone (the orchestrator refuses it and reports the duplicate).
+     * Threads and backpressure as for {@link #scheduleNewWorkflowAsync(String, Object, String)}.
+     *
+     * @param requests the starts, with distinct instance ids
+     * @return completed with the instance ids, in the order of {@code requests}, once every start is acknowledged
+     * @throws IllegalArgumentException if a converted input is too large or two requests have the same
+     *                                  id; nothing is sent then
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<List<String>> scheduleNewWorkflows(List<NewWorkflowRequest> requests) {
+        List<WorkflowWrites.Start> starts = new ArrayList<>(requests.size());
+        for (NewWorkflowRequest request : requests) {
+            starts.add(new WorkflowWrites.Start(request.workflowName(), request.instanceId(), convert(request.input())));
+        }
+        checkOpen();
+        return writes.startAll(starts);
+    }
+
+    /**
      * Raises an external event on an instance ({@code ctx.waitForExternalEvent(eventName, ..)}).
      *
      * @param instanceId the instance
@@ -154,11 +255,34 @@ public final class WorkflowClient implements AutoCloseable {
      * @throws WorkflowClientException  if the broker did not acknowledge the event
      */
     public void raiseEvent(String instanceId, String eventName, Object payload) {
+        await(raiseEventAsync(instanceId, eventName, payload), "event '" + eventName + "' for instance " + instanceId);
+    }
+
+    /**
+     * Raises an external event on an instance without waiting for the broker: the arguments are
+     * checked, the payload converted and the record handed to the producer before this returns.
+     * Events raised one after another from one thread reach the instance in that order. Threads
+     * and backpressure as for {@link #scheduleNewWorkflowAsync(String, Object, String)}.
+     *
+     * @param instanceId the instance
+     * @param eventName  the event's name
+     * @param payload    the event data; may be null
+     * @return completed once the broker acknowledged the event, or exceptionally with a
+     *         {@link WorkflowClientException} naming the event, the instance and the topic
+     * @throws IllegalArgumentException if the id or name is invalid or the converted payload is too large;
+     *                                  nothing is sent then
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<Void> raiseEventAsync(String instanceId, String eventName, Object payload) {
         Validation.instanceId(instanceId);
         Validation.name("event name", eventName);
         Payload data = convert(payload);
         checkOpen();
-        writes.raiseEvent(instanceId, eventName, data);
+        return writes.raiseEventAsync(instanceId, eventName, data);
+    }
+
+    private <T> T await(CompletableFuture<T> write, String what) {
+        return Futures.await(write, what + " on topic " + topics.inbox());
     }
 
     /**

@@ -49,6 +49,7 @@ import java.util.Set;
  * @param workerMode        how the in-process worker consumes tasks: a share group or a consumer group
  * @param warmupConcurrency closed loop and longhist: instances in flight during the warm-up (the JIT compiles what runs
  *                          often, so a run measured at one in flight warms up faster under load)
+ * @param clientProperties  starts: Kafka properties of the WorkflowClient, overriding its defaults (to compare settings)
  */
 public record DriverOptions(Scenario scenario, Mode mode, int concurrency, double rate, Duration duration, Duration warmup,
                             Path out, int instances, int steps, int width, Duration timer, String bootstrap, String registry,
@@ -56,7 +57,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                             Duration instanceTimeout, Duration drainTimeout, String runId, String engine,
                             Duration sessionTimeout, boolean speculative, Duration commitInterval,
                             Duration maxCommitDelay, Map<String, String> streamsProperties, ConsumptionMode workerMode,
-                            int warmupConcurrency) {
+                            int warmupConcurrency, Map<String, String> clientProperties) {
 
     /** How instances are started. */
     public enum Mode {
@@ -68,7 +69,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
 
     /** The command-line help. */
     public static final String USAGE = """
-            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover|queries|raw-two-hop [options]
+            Usage: LoadDriver --scenario hello1|seq10|fan100|fan10k|longhist|timers|recover|queries|raw-two-hop|starts [options]
                    LoadDriver --engine gregor,littlehorse [comparison options]   (see Comparison)
               --engine NAME            the engine under load: gregor (default) or a peer such as littlehorse
                                        (hello1, seq10 and fan100 only; needs the peer profile: run.sh builds it)
@@ -86,7 +87,8 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                                        longhist: default 1, the measured instance's own path)
               --instances N            fixed-count scenarios: instances (fan10k 1, longhist 1, timers 100, recover 10000,
                                        queries 1000);
-                                       raw-two-hop: measured round trips (default 10000)
+                                       raw-two-hop: measured round trips (default 10000); starts: starts each way
+                                       (default 10000)
               --steps N                sequential steps of longhist (default 20000), recover (default 3) and of the
                                        long instance of queries (default 10000: a history of 20002 events)
               --width N                fan10k: parallel activities (default 10000)
@@ -133,14 +135,22 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             (linger.ms=0 like the worker's), the probe consumes it there. One round trip in flight; its latency is
             the floor of one Gregor step (task to the worker, result back). Takes --warmup, --duration, --instances,
             --instance-timeout, --prefix, --out, --bootstrap, --registry.
+
+            starts: no engine. One WorkflowClient thread (default producer settings) writes --instances starts each way
+            to the inbox of fresh topics under --prefix with --partitions partitions: sync (scheduleNewWorkflow, one at
+            a time), async (scheduleNewWorkflowAsync for all, then the wait) and batch (scheduleNewWorkflows of 1000 at
+            a time), after 2000 untimed starts each way; it reports starts/s and call-to-acknowledgement latency per way,
+            then reads the inbox back and fails the run if a start is missing or written twice. Takes --instances,
+            --partitions, --instance-timeout (the client's request timeout), --prefix, --out, --bootstrap, --registry,
+            and --client-properties K=V,K=V: Kafka properties of the client, overriding its own (e.g. linger.ms=5).
             """;
 
     private static final Set<String> FLAGS = Set.of("--scenario", "--engine", "--mode", "--concurrency", "--rate", "--duration",
             "--warmup", "--instances", "--steps", "--width", "--timer", "--out", "--bootstrap", "--registry", "--prefix",
             "--partitions", "--task-partitions", "--worker-concurrency", "--instance-timeout", "--drain-timeout", "--session-timeout",
             "--speculative", "--commit-interval", "--max-commit-delay", "--streams-properties", "--worker-mode",
-            "--warmup-concurrency");
-    /** What raw-two-hop runs is fixed: no engine to choose, one round trip in flight. */
+            "--warmup-concurrency", "--client-properties");
+    /** What raw-two-hop and starts run is fixed: no engine to choose, one round trip or one client thread. */
     private static final List<String> PROBE_CONTRADICTS = List.of("--engine", "--mode", "--concurrency", "--rate",
             "--warmup-concurrency");
 
@@ -166,11 +176,12 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             throw new IllegalArgumentException("Expected --scenario " + Scenario.ids() + ", but found none");
         }
         Scenario scenario = Scenario.of(given.get("--scenario"));
-        if (scenario == Scenario.RAW_TWO_HOP) {
+        if (scenario == Scenario.RAW_TWO_HOP || scenario == Scenario.STARTS) {
             List<String> contradicting = PROBE_CONTRADICTS.stream().filter(given::containsKey).toList();
             if (!contradicting.isEmpty()) {
-                throw new IllegalArgumentException("Expected raw-two-hop without " + PROBE_CONTRADICTS
-                        + " (no engine, one round trip in flight), but found " + contradicting);
+                throw new IllegalArgumentException("Expected " + scenario.id() + " without " + PROBE_CONTRADICTS
+                        + " (no engine, " + (scenario == Scenario.STARTS ? "one client thread" : "one round trip in flight")
+                        + "), but found " + contradicting);
             }
         }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -190,7 +201,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
         Duration drain = duration(given.getOrDefault("--drain-timeout", recover ? "5m" : "60s"));
         Mode mode = mode(given.getOrDefault("--mode", "closed"));
         int partitions = positive("--partitions", given.getOrDefault("--partitions", String.valueOf(GregorOrchestrator.DEFAULT_PARTITIONS)));
-        boolean startsInParallel = scenario.fixedCount() && scenario != Scenario.RAW_TWO_HOP;
+        boolean startsInParallel = scenario.fixedCount() && scenario.workflowName() != null;
         int concurrency = positive("--concurrency", given.getOrDefault("--concurrency", startsInParallel ? "32" : "1"));
         boolean warmsUp = scenario.warmsUpFirst() || !scenario.fixedCount() && mode == Mode.CLOSED;
         if (given.containsKey("--warmup-concurrency") && !warmsUp) {
@@ -234,7 +245,16 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
                         : GregorOrchestrator.DEFAULT_MAX_COMMIT_DELAY,
                 properties(given.getOrDefault("--streams-properties", "")),
                 given.containsKey("--worker-mode") ? workerMode(given.get("--worker-mode")) : ActivityWorker.DEFAULT_MODE,
-                warmupConcurrency);
+                warmupConcurrency,
+                clientProperties(scenario, given));
+    }
+
+    private static Map<String, String> clientProperties(Scenario scenario, Map<String, String> given) {
+        if (given.containsKey("--client-properties") && scenario != Scenario.STARTS) {
+            throw new IllegalArgumentException("Expected --client-properties only with --scenario starts, but found it with "
+                    + scenario.id());
+        }
+        return properties(given.getOrDefault("--client-properties", ""));
     }
 
     /** @return the options that shaped this run, for result.json */
@@ -247,6 +267,16 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             p.put("roundTrips", instances);
             p.put("maxDurationSeconds", duration.toMillis() / 1000.0);
             p.put("roundTripTimeoutSeconds", instanceTimeout.toMillis() / 1000.0);
+            p.put("topicPrefix", prefix);
+            p.put("runId", runId);
+            return p;
+        }
+        if (scenario == Scenario.STARTS) {
+            p.put("engine", "none (a WorkflowClient alone)");
+            p.put("startsPerWay", instances);
+            p.put("partitions", partitions);
+            p.put("requestTimeoutSeconds", instanceTimeout.toMillis() / 1000.0);
+            p.put("clientProperties", clientProperties);
             p.put("topicPrefix", prefix);
             p.put("runId", runId);
             return p;
@@ -368,7 +398,7 @@ public record DriverOptions(Scenario scenario, Mode mode, int concurrency, doubl
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("Expected --streams-properties key=value[,key=value...], but found '" + pair + "'");
+                throw new IllegalArgumentException("Expected properties key=value[,key=value...], but found '" + pair + "'");
             }
             properties.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }

@@ -84,7 +84,8 @@ public final class LoadDriver {
     }
 
     /**
-     * Runs a scenario (or the raw Kafka probe, which starts no engine) and writes its files into {@code options.out()}.
+     * Runs a scenario (or the raw Kafka probe or the client's starts, which start no engine) and writes its files into
+     * {@code options.out()}.
      *
      * @param options what to run
      * @return what was measured
@@ -104,9 +105,11 @@ public final class LoadDriver {
         infrastructure.put("schemaRegistryUrl", infra.schemaRegistryUrl());
         infrastructure.put("kafka", infra.embeddedKafka().map(k -> "embedded, Apache Kafka " + k.version()).orElse("external"));
         infrastructure.put("schemaRegistry", infra.embeddedSchemaRegistry().map(r -> "embedded, " + r).orElse("external"));
-        RunResult result = options.scenario() == Scenario.RAW_TWO_HOP
-                ? RawTwoHopProbe.run(options, infra.bootstrapServers(), infrastructure)
-                : LoadRun.execute(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
+        RunResult result = switch (options.scenario()) {
+            case RAW_TWO_HOP -> RawTwoHopProbe.run(options, infra.bootstrapServers(), infrastructure);
+            case STARTS -> StartsProbe.run(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
+            default -> LoadRun.execute(options, infra.bootstrapServers(), infra.schemaRegistryUrl(), infrastructure);
+        };
         Path report = ResultFiles.write(result, options.out());
         LOG.info("Wrote {} and {}", options.out().resolve(ResultFiles.JSON).toAbsolutePath(), report.toAbsolutePath());
         return result;

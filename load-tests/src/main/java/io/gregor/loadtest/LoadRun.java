@@ -154,7 +154,7 @@ public final class LoadRun {
                 unfinished, recorder.waitTimeoutCount(), recorder.measuredCompletedCount());
         RunResult result = new RunResult(options.scenario().id(), parameters, Environment.gitCommit(), startedAt,
                 Environment.hardware(), infrastructure, latencyMethod, counts, round(throughput), round(measuredSeconds),
-                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery, null);
+                round(elapsed), recorder.summary(), Environment.peakMemory(), recorder.series(), StepStats.of(clock), recovery, null, null);
         LOG.info("{}: {} started, {} completed, {} failed, {} unfinished; {} /s; latency ms p50 {} p90 {} p99 {} p99.9 {} max {}",
                 result.scenario(), counts.started(), counts.completed(), counts.failed(), counts.unfinished(),
                 result.throughputPerSecond(), result.latencyMs().p50(), result.latencyMs().p90(), result.latencyMs().p99(),

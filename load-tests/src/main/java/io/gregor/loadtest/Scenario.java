@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * duration, closed- or open-loop; fixed-count scenarios (fan10k, longhist, timers, recover) start a given
  * number of instances and wait for all of them, since what matters there is that they finish,
  * how long it takes and what it costs. {@code raw-two-hop} runs no engine and no workflow: it
- * measures the Kafka round trip beneath one step (see {@link RawTwoHopProbe}).
+ * measures the Kafka round trip beneath one step (see {@link RawTwoHopProbe}); {@code starts} runs no engine either:
+ * it measures how fast the client writes starts (see {@link StartsProbe}).
  */
 public enum Scenario {
     /** One echo activity. */
@@ -41,7 +42,12 @@ public enum Scenario {
      * No workflow: {@code --instances} (default 10,000) round trips produce, consume, produce, consume with plain Kafka
      * clients, one at a time (see {@link RawTwoHopProbe}).
      */
-    RAW_TWO_HOP("raw-two-hop", null, true, 10_000);
+    RAW_TWO_HOP("raw-two-hop", null, true, 10_000),
+    /**
+     * No orchestrator: one client thread writes {@code --instances} (default 10,000) starts each way, synchronously,
+     * asynchronously and in batches, timed to their acknowledgements (see {@link StartsProbe}).
+     */
+    STARTS("starts", null, true, 10_000);
 
     private final String id;
     private final String workflowName;
@@ -75,7 +81,7 @@ public enum Scenario {
         return id;
     }
 
-    /** @return the workflow the scenario starts, or null for {@code raw-two-hop}, which starts none */
+    /** @return the workflow the scenario starts, or null for {@code raw-two-hop} and {@code starts}, which run none */
     public String workflowName() {
         return workflowName;
     }
@@ -102,7 +108,7 @@ public enum Scenario {
             case FAN10K -> options.width();
             case LONGHIST, RECOVER -> options.steps();
             case TIMERS -> options.timer().toMillis();
-            case RAW_TWO_HOP -> throw new IllegalStateException("Expected a scenario that starts workflows, but found " + id);
+            case RAW_TWO_HOP, STARTS -> throw new IllegalStateException("Expected a scenario that runs workflows, but found " + id);
         };
     }
 

@@ -7,6 +7,7 @@ import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.worker.ActivityWorker;
 import io.gregor.worker.ConsumptionMode;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DriverOptionsTest {
@@ -128,6 +129,28 @@ class DriverOptionsTest {
                 .doesNotContainKeys("partitions", "workerMode", "speculativeDispatch");
         assertThat(shortProbe.instances()).isEqualTo(500);
         assertThat(shortProbe.describe()).containsEntry("warmupSeconds", 2.0).containsEntry("maxDurationSeconds", 5.0);
+    }
+
+    @Test
+    void startsWritesTenThousandStartsEachWayWithoutAnEngineAndTakesClientProperties() {
+        // when
+        DriverOptions starts = DriverOptions.parse("--scenario", "starts");
+        DriverOptions tuned = DriverOptions.parse("--scenario", "starts", "--instances", "500", "--client-properties",
+                "linger.ms=1,batch.size=16384");
+
+        // then
+        assertThat(starts.scenario()).isEqualTo(Scenario.STARTS);
+        assertThat(starts.instances()).isEqualTo(10_000);
+        assertThat(starts.clientProperties()).isEmpty();
+        assertThat(starts.describe()).containsEntry("engine", "none (a WorkflowClient alone)").containsEntry("startsPerWay", 10_000)
+                .doesNotContainKeys("workerMode", "speculativeDispatch");
+        assertThat(tuned.describe()).containsEntry("startsPerWay", 500)
+                .containsEntry("clientProperties", Map.of("linger.ms", "1", "batch.size", "16384"));
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "starts", "--concurrency", "4"))
+                .hasMessage("Expected starts without [--engine, --mode, --concurrency, --rate, --warmup-concurrency] "
+                        + "(no engine, one client thread), but found [--concurrency]");
+        assertThatThrownBy(() -> DriverOptions.parse("--scenario", "hello1", "--client-properties", "linger.ms=1"))
+                .hasMessage("Expected --client-properties only with --scenario starts, but found it with hello1");
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A few seconds of hello1, closed loop, against the embedded broker and registry (and a few hundred
- * raw Kafka round trips): proves the driver works end to end in CI. Not a benchmark: nothing here
+ * raw Kafka round trips, and client starts written three ways): proves the driver works end to end in CI. Not a benchmark: nothing here
  * asserts a speed.
  */
 class LoadDriverSmokeTest {
@@ -115,5 +115,33 @@ class LoadDriverSmokeTest {
             assertThat(latency.path("p50").asDouble()).isPositive();
         });
         assertThat(Files.readString(out.resolve(ResultFiles.HTML))).contains("history of 82 events: p50 / p90 / max");
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void startsTimesEachWayOfWritingStartsAndFindsEveryOneInTheInboxOnce() throws Exception {
+        // given
+        Path out = Path.of("target", "loadtest", "smoke-starts");
+        DriverOptions options = DriverOptions.parse("--scenario", "starts", "--instances", "300", "--out", out.toString());
+
+        // when
+        LoadDriver.run(options);
+
+        // then
+        JsonNode result = new ObjectMapper().readTree(out.resolve(ResultFiles.JSON).toFile());
+        assertThat(result.path("scenario").asText()).isEqualTo("starts");
+        assertThat(result.path("counts").path("completed").asLong()).isEqualTo(900);
+        assertThat(result.path("counts").path("failed").asLong()).isZero();
+        JsonNode ways = result.path("clientStarts");
+        assertThat(ways.fieldNames()).toIterable().containsExactly("sync", "async", "batch");
+        ways.forEach(way -> {
+            assertThat(way.path("starts").asLong()).isEqualTo(300);
+            assertThat(way.path("records").asLong()).isEqualTo(300);
+            assertThat(way.path("lost").asLong()).isZero();
+            assertThat(way.path("duplicated").asLong()).isZero();
+            assertThat(way.path("perSecond").asDouble()).isPositive();
+            assertThat(way.path("latencyMs").path("count").asLong()).isEqualTo(300);
+        });
+        assertThat(Files.readString(out.resolve(ResultFiles.HTML))).contains("batch starts: per second / p50 / p99 / max");
     }
 }

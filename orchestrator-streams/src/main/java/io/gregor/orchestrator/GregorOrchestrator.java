@@ -5,7 +5,9 @@ import io.gregor.orchestrator.http.HttpApiServer;
 import io.gregor.orchestrator.internal.DeliveredRecords;
 import io.gregor.orchestrator.internal.EngineSettings;
 import io.gregor.orchestrator.internal.OrchestratorTopology;
+import io.gregor.orchestrator.internal.PublicSchemas;
 import io.gregor.orchestrator.internal.Retention;
+import io.gregor.orchestrator.internal.SubjectCompatibility;
 import io.gregor.orchestrator.internal.WorkflowRegistry;
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.telemetry.OrchestratorMetrics;
@@ -14,6 +16,7 @@ import io.gregor.orchestrator.internal.telemetry.WorkflowTracing;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.payload.DataConverter;
+import io.gregor.schemas.registry.CompatibilityLevel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +32,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -119,8 +124,11 @@ public final class GregorOrchestrator implements AutoCloseable {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
         try (Admin admin = Admin.create(adminProps)) {
-            config.topics.ensureCreated(admin, config.partitions, config.taskPartitions, config.replicationFactor);
+            config.topics.ensureCreated(admin, config.partitions, config.taskPartitions, config.replicationFactor, config.taskQueues);
         }
+        // Before the schemas are registered, so that no version of a public subject escapes the registry's check.
+        SubjectCompatibility.enforceAtStart(config.schemaRegistryUrl, config.topics, config.taskQueues, config.publicSubjectCompatibility);
+        PublicSchemas.register(config.schemaRegistryUrl, config.topics, config.taskQueues);
         streams.start();
         LOG.info("Gregor orchestrator '{}' started with workflows {}", config.applicationId(), config.registry.names());
         if (config.inlineWorkflowCode && WorkflowCarrier.inlineUnavailableReason() != null) {
@@ -216,6 +224,8 @@ public final class GregorOrchestrator implements AutoCloseable {
         private String stateDir;
         private int partitions = DEFAULT_PARTITIONS;
         private int taskPartitions = DEFAULT_TASK_PARTITIONS;
+        private final Set<String> taskQueues = new TreeSet<>();
+        private CompatibilityLevel publicSubjectCompatibility = CompatibilityLevel.BACKWARD;
         private short replicationFactor = 1;
         private DataConverter converter = DataConverter.defaultConverter();
         private int executionCacheSize = 10_000;
@@ -335,6 +345,21 @@ public final class GregorOrchestrator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The compatibility level every public subject ({@code <topic>-value} of starts, events, control, completions,
+         * status, activity tasks and results; docs/contracts.md) has at least in the schema registry, set by
+         * {@link GregorOrchestrator#start()}: the registry then refuses, with its reason, a schema that the orchestrator
+         * or existing consumers could not read. A subject whose own level already implies it is left alone; a weaker
+         * one is raised, with a warning naming it.
+         *
+         * @param level default BACKWARD (what Gregor's readers need); NONE leaves the registry's settings alone
+         * @return this
+         */
+        public Builder publicSubjectCompatibility(CompatibilityLevel level) {
+            this.publicSubjectCompatibility = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
         /** @param prefix prefix of every topic name (default "gregor") @return this */
         public Builder topicPrefix(String prefix) {
             this.topics = new Topics(prefix);
@@ -362,6 +387,24 @@ public final class GregorOrchestrator implements AutoCloseable {
         /** @param count partitions of the activity-tasks topic when it is created (default {@value GregorOrchestrator#DEFAULT_TASK_PARTITIONS}) @return this */
         public Builder taskPartitions(int count) {
             this.taskPartitions = count;
+            return this;
+        }
+
+        /**
+         * Declares task queues besides the default one (docs/polyglot.md): the tasks of an activity called with
+         * {@code TaskOptions.onTaskQueue(q)} go to {@code <prefix>.activity-tasks.<q>}, created at start with
+         * {@code taskPartitions} partitions, where only the workers of that queue (in any language) read them. A call
+         * on a queue not declared here fails at once, non-retriable, naming the queue.
+         *
+         * @param queues queue names: ASCII letters, digits, '.', '_' or '-'
+         * @return this
+         * @throws IllegalArgumentException if a name cannot end a topic name
+         */
+        public Builder taskQueues(String... queues) {
+            for (String queue : queues) {
+                topics.activityTasks(Objects.requireNonNull(queue, "queue")); // fails fast on an illegal name
+                taskQueues.add(queue);
+            }
             return this;
         }
 
@@ -547,7 +590,7 @@ public final class GregorOrchestrator implements AutoCloseable {
 
         EngineSettings engineSettings() {
             return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, 10_000, maxCommitDelay,
-                    speculativeDispatch, WorkflowCarrier.choose(inlineWorkflowCode)).withRetention(new Retention(retention));
+                    speculativeDispatch, WorkflowCarrier.choose(inlineWorkflowCode)).withRetention(new Retention(retention)).withTaskQueues(taskQueues);
         }
 
         Properties streamsProperties() {

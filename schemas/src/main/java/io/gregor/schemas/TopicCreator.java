@@ -33,7 +33,7 @@ final class TopicCreator {
   }
 
   /** See {@link Topics#ensureCreated}; arguments are already validated. */
-  void ensure(int partitions, int taskPartitions, short replicationFactor) {
+  void ensure(int partitions, int taskPartitions, short replicationFactor, List<String> queueTopics) {
     Set<String> existing = await(admin.listTopics().names(), "list topics");
     List<String> existingInputs =
         topics.orchestratorInputs().stream().filter(existing::contains).toList();
@@ -49,18 +49,19 @@ final class TopicCreator {
               + " existing ones instead of the requested {}, to keep them co-partitioned",
           topics.prefix(), inputPartitions, partitions);
     }
-    List<NewTopic> missing =
-        wanted(inputPartitions, partitions, taskPartitions, replicationFactor).stream()
-            .filter(t -> !existing.contains(t.name()))
-            .toList();
+    List<NewTopic> wanted =
+        new ArrayList<>(wanted(inputPartitions, partitions, taskPartitions, replicationFactor));
+    for (String queueTopic : queueTopics) {
+      wanted.add(new NewTopic(queueTopic, Optional.of(taskPartitions), replicationFactor(replicationFactor)));
+    }
+    List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
     inputCounts.putAll(create(missing));
     checkCoPartitioned(inputCounts);
   }
 
   private List<NewTopic> wanted(
       int inputPartitions, int partitions, int taskPartitions, short replicationFactor) {
-    Optional<Short> rf =
-        replicationFactor == -1 ? Optional.empty() : Optional.of(replicationFactor);
+    Optional<Short> rf = replicationFactor(replicationFactor);
     NewTopic status =
         new NewTopic(topics.status(), Optional.of(partitions), rf)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -69,10 +70,15 @@ final class TopicCreator {
         new NewTopic(topics.events(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.control(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.inbox(), Optional.of(inputPartitions), rf),
+        new NewTopic(topics.activityResults(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.activityTasks(), Optional.of(taskPartitions), rf),
         new NewTopic(topics.completions(), Optional.of(partitions), rf),
         status,
         new NewTopic(topics.deadLetters(), Optional.of(partitions), rf));
+  }
+
+  private static Optional<Short> replicationFactor(short replicationFactor) {
+    return replicationFactor == -1 ? Optional.empty() : Optional.of(replicationFactor);
   }
 
   /** Creates the topics; returns the partition counts of the orchestrator inputs among them. */

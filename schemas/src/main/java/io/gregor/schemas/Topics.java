@@ -1,5 +1,6 @@
 package io.gregor.schemas;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Objects;
@@ -9,7 +10,8 @@ import org.apache.kafka.common.KafkaException;
 /**
  * Names of every Gregor topic for a prefix (default {@value #DEFAULT_PREFIX}):
  * {@code <prefix>.workflow-starts}, {@code .workflow-events}, {@code .workflow-control},
- * {@code .activity-tasks}, {@code .workflow-inbox}, {@code .workflow-completions},
+ * {@code .activity-tasks} (and {@code .activity-tasks.<queue>} per named task queue),
+ * {@code .activity-results}, {@code .workflow-inbox}, {@code .workflow-completions},
  * {@code .workflow-status} and {@code .dead-letters}.
  *
  * <p>Instances are immutable and compare equal when their prefixes are equal.
@@ -82,12 +84,47 @@ public final class Topics {
   }
 
   /**
-   * Internal: activity attempts for workers, keyed by {@code <instance id>/<task id>}.
+   * Public contract: activity attempts of the default task queue, keyed by
+   * {@code <instance id>/<task id>}.
    *
    * @return {@code <prefix>.activity-tasks}
    */
   public String activityTasks() {
     return prefix + ".activity-tasks";
+  }
+
+  /**
+   * Public contract: activity attempts of one task queue, keyed by {@code <instance id>/<task id>}.
+   * Workers of a queue (in any language) consume only its topic, so the activities of a workflow
+   * can run in different processes (docs/polyglot.md).
+   *
+   * @param taskQueue null for the default queue; else a name of ASCII letters, digits, '.', '_'
+   *     or '-' that keeps the topic name within Kafka's 249 characters
+   * @return {@code <prefix>.activity-tasks.<taskQueue>}, or {@link #activityTasks()} for null
+   * @throws IllegalArgumentException if the queue name cannot end a legal topic name
+   */
+  public String activityTasks(String taskQueue) {
+    if (taskQueue == null) {
+      return activityTasks();
+    }
+    String topic = activityTasks() + "." + taskQueue;
+    if (taskQueue.isEmpty() || !legalName(taskQueue) || topic.length() > MAX_TOPIC_LENGTH) {
+      throw new IllegalArgumentException(
+          "Expected a task queue name of ASCII letters, digits, '.', '_' or '-' giving a topic name"
+              + " of at most " + MAX_TOPIC_LENGTH + " characters, but found '" + taskQueue + "'");
+    }
+    return topic;
+  }
+
+  /**
+   * Public contract: activity results written by workers that are not Gregor's Java worker,
+   * keyed by instance id. The orchestrator copies them to the {@link #inbox() inbox} as it does
+   * starts and events (Gregor's own workers write to the inbox directly, one hop shorter).
+   *
+   * @return {@code <prefix>.activity-results}
+   */
+  public String activityResults() {
+    return prefix + ".activity-results";
   }
 
   /**
@@ -110,8 +147,9 @@ public final class Topics {
    * What a record of a public input topic becomes in the {@link #inbox() inbox}.
    *
    * @param topic a topic name
-   * @return {@link InputKind#START}, {@link InputKind#EVENT} or {@link InputKind#CONTROL} for the
-   *     starts, events and control topics of this prefix; empty for any other topic
+   * @return {@link InputKind#START}, {@link InputKind#EVENT}, {@link InputKind#CONTROL} or
+   *     {@link InputKind#RESULT} for the starts, events, control and activity-results topics of
+   *     this prefix; empty for any other topic
    */
   public Optional<InputKind> inputKindOf(String topic) {
     if (starts().equals(topic)) {
@@ -120,6 +158,8 @@ public final class Topics {
       return Optional.of(InputKind.EVENT);
     } else if (control().equals(topic)) {
       return Optional.of(InputKind.CONTROL);
+    } else if (activityResults().equals(topic)) {
+      return Optional.of(InputKind.RESULT);
     }
     return Optional.empty();
   }
@@ -154,21 +194,21 @@ public final class Topics {
   /**
    * The topics the orchestrator reads; they must be co-partitioned (same partition count).
    *
-   * @return starts, events, control and the inbox, in that order
+   * @return starts, events, control, the inbox and activity results, in that order
    */
   public List<String> orchestratorInputs() {
-    return List.of(starts(), events(), control(), inbox());
+    return List.of(starts(), events(), control(), inbox(), activityResults());
   }
 
   /**
-   * Every Gregor topic of this prefix.
+   * Every Gregor topic of this prefix but those of named task queues.
    *
-   * @return all eight topic names
+   * @return all nine topic names
    */
   public List<String> all() {
     return List.of(
-        starts(), events(), control(), activityTasks(), inbox(), completions(), status(),
-        deadLetters());
+        starts(), events(), control(), activityTasks(), activityResults(), inbox(), completions(),
+        status(), deadLetters());
   }
 
   /**
@@ -190,6 +230,26 @@ public final class Topics {
    */
   public void ensureCreated(
       Admin admin, int partitions, int taskPartitions, short replicationFactor) {
+    ensureCreated(admin, partitions, taskPartitions, replicationFactor, List.of());
+  }
+
+  /**
+   * Like {@link #ensureCreated(Admin, int, int, short)}, and also creates the task topic of each
+   * named task queue ({@link #activityTasks(String)}) with {@code taskPartitions} partitions.
+   *
+   * @param admin the admin client to use; not closed
+   * @param partitions partitions of the orchestrator inputs, completions, status and
+   *     dead-letters topics
+   * @param taskPartitions partitions of every activity-tasks topic
+   * @param replicationFactor replication factor of every topic, or -1 for the broker default
+   * @param taskQueues the named task queues (the default queue's topic is always created)
+   * @throws IllegalArgumentException if a queue name is illegal
+   * @throws IllegalStateException if existing orchestrator inputs differ in partition count
+   * @throws KafkaException if the cluster cannot be read or a topic cannot be created
+   */
+  public void ensureCreated(
+      Admin admin, int partitions, int taskPartitions, short replicationFactor,
+      Collection<String> taskQueues) {
     Objects.requireNonNull(admin, "admin");
     requirePositive("partitions", partitions);
     requirePositive("taskPartitions", taskPartitions);
@@ -198,7 +258,8 @@ public final class Topics {
           "Expected a replication factor >= 1 or -1 (broker default), but found "
               + replicationFactor);
     }
-    new TopicCreator(this, admin).ensure(partitions, taskPartitions, replicationFactor);
+    List<String> queueTopics = taskQueues.stream().map(this::activityTasks).toList();
+    new TopicCreator(this, admin).ensure(partitions, taskPartitions, replicationFactor, queueTopics);
   }
 
   private static void requirePositive(String name, int value) {
@@ -216,9 +277,7 @@ public final class Topics {
     }
     for (int i = 0; i < prefix.length(); i++) {
       char c = prefix.charAt(i);
-      boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
-      if (!legal) {
+      if (!legalChar(c)) {
         throw new IllegalArgumentException(
             "Expected a topic prefix of ASCII letters, digits, '.', '_' or '-', but found '"
                 + prefix + "' with '" + c + "' at index " + i);
@@ -232,6 +291,15 @@ public final class Topics {
               + "), but found " + prefix.length());
     }
     return prefix;
+  }
+
+  private static boolean legalName(String name) {
+    return name.chars().allMatch(c -> legalChar((char) c));
+  }
+
+  private static boolean legalChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '.' || c == '_' || c == '-';
   }
 
   @Override

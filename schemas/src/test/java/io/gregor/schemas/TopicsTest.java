@@ -42,10 +42,23 @@ class TopicsTest {
   }
 
   @Test
-  void theOrchestratorReadsStartsEventsControlAndItsInbox() {
+  void theOrchestratorReadsStartsEventsControlItsInboxAndActivityResults() {
     assertThat(Topics.defaults().orchestratorInputs()).containsExactly(
         "gregor.workflow-starts", "gregor.workflow-events", "gregor.workflow-control",
-        "gregor.workflow-inbox");
+        "gregor.workflow-inbox", "gregor.activity-results");
+    assertThat(Topics.defaults().inputKindOf("gregor.activity-results")).contains(InputKind.RESULT);
+  }
+
+  @Test
+  void eachTaskQueueHasATopicOfItsOwn() {
+    assertThat(Topics.defaults().activityTasks(null)).isEqualTo("gregor.activity-tasks");
+    assertThat(Topics.defaults().activityTasks("node")).isEqualTo("gregor.activity-tasks.node");
+    assertThatThrownBy(() -> Topics.defaults().activityTasks("no/slash"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Expected a task queue name of ASCII letters")
+        .hasMessageEndingWith("but found 'no/slash'");
+    assertThatThrownBy(() -> Topics.defaults().activityTasks(""))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -92,6 +105,19 @@ class TopicsTest {
   }
 
   @Test
+  void ensureCreatedCreatesTheTopicOfEachNamedTaskQueueWithTheTaskPartitions() throws Exception {
+    Topics topics = new Topics("acme");
+    try (MockAdminClient admin = new MockAdminClient(List.of(BROKER), BROKER)) {
+
+      topics.ensureCreated(admin, 2, 5, (short) 1, List.of("node", "gpu"));
+
+      assertThat(partitions(admin, "acme.activity-tasks.node")).isEqualTo(5);
+      assertThat(partitions(admin, "acme.activity-tasks.gpu")).isEqualTo(5);
+      assertThat(partitions(admin, topics.activityResults())).isEqualTo(2);
+    }
+  }
+
+  @Test
   void ensureCreatedTwiceLeavesTheTopicsAsTheyAre() throws Exception {
     Topics topics = Topics.defaults();
     try (MockAdminClient admin = new MockAdminClient(List.of(BROKER), BROKER)) {
@@ -99,7 +125,7 @@ class TopicsTest {
 
       topics.ensureCreated(admin, 3, 3, (short) 1);
 
-      assertThat(admin.listTopics().names().get()).hasSize(8);
+      assertThat(admin.listTopics().names().get()).hasSize(9);
     }
   }
 
@@ -140,7 +166,7 @@ class TopicsTest {
 
       topics.ensureCreated(admin, 3, 3, (short) 1);
 
-      assertThat(admin.listTopics().names().get()).hasSize(8);
+      assertThat(admin.listTopics().names().get()).hasSize(9);
     }
   }
 

@@ -59,7 +59,7 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
 
   @Override
   void subscribe() {
-    consumer.subscribe(List.of(settings.topics().activityTasks()), this);
+    consumer.subscribe(List.of(settings.taskTopic()), this);
   }
 
   @Override

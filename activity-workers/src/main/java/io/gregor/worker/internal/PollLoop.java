@@ -139,7 +139,7 @@ abstract class PollLoop implements Runnable {
   /** Logs a failure of the loop and waits a little, so a broker outage is not a busy loop. */
   final void backOff(RuntimeException e) {
     LOG.error("{} failed to consume {}; retrying in {} ms", name,
-        settings.topics().activityTasks(), ERROR_BACKOFF.toMillis(), e);
+        settings.taskTopic(), ERROR_BACKOFF.toMillis(), e);
     applyCompletionsFor(ERROR_BACKOFF);
   }
 }

@@ -63,7 +63,7 @@ final class ShareGroupLoop extends PollLoop {
   @Override
   void subscribe() {
     consumer.setAcknowledgementCommitCallback(this::onAcknowledgementsCommitted);
-    consumer.subscribe(List.of(settings.topics().activityTasks()));
+    consumer.subscribe(List.of(settings.taskTopic()));
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private WorkerRuntime(WorkerSettings settings, WorkerTelemetry telemetry) {
     this.settings = settings;
     ClientConfigs configs = new ClientConfigs(settings);
-    this.lag = new TaskLag(configs.admin(), settings.topics().activityTasks(), settings.groupId(), settings.mode(),
+    this.lag = new TaskLag(configs.admin(), settings.taskTopic(), settings.groupId(), settings.mode(),
         telemetry.registry().config().clock());
     telemetry.taskLag(lag, TaskLag::records);
     this.registry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
@@ -120,7 +120,7 @@ public final class WorkerRuntime implements AutoCloseable {
         .start(runtime::setUpAndStartLoops);
     LOG.info("Activity worker {} started: {} '{}' on {}, {} consumers, max concurrency {},"
             + " activities {}", settings.workerId(), settings.mode(), settings.groupId(),
-        settings.topics().activityTasks(), settings.consumers(), settings.maxConcurrency(),
+        settings.taskTopic(), settings.consumers(), settings.maxConcurrency(),
         settings.activities().keySet());
     return runtime;
   }

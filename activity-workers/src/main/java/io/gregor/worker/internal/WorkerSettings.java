@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * @param dataConverter converts activity inputs and outputs
  * @param kafkaOverrides extra client properties; applied to each client that knows them
  * @param shutdownTimeout how long {@code close()} lets running activities finish
+ * @param taskQueue the task queue whose tasks the worker runs, or null for the default queue
  */
 public record WorkerSettings(
     String bootstrapServers,
@@ -40,7 +41,8 @@ public record WorkerSettings(
     String workerId,
     DataConverter dataConverter,
     Map<String, Object> kafkaOverrides,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    String taskQueue) {
 
   /**
    * How tasks are read unless {@code isolation.level} is overridden: before the orchestrator's
@@ -51,6 +53,11 @@ public record WorkerSettings(
   /** @return the isolation level tasks are read with: the override, else {@link #DEFAULT_ISOLATION_LEVEL} */
   public String isolationLevel() {
     return String.valueOf(kafkaOverrides.getOrDefault("isolation.level", DEFAULT_ISOLATION_LEVEL));
+  }
+
+  /** @return the topic the worker reads tasks from: its task queue's ({@link Topics#activityTasks(String)}) */
+  public String taskTopic() {
+    return topics.activityTasks(taskQueue);
   }
 
   /** Checks that nothing is missing; the builder has validated the values themselves. */

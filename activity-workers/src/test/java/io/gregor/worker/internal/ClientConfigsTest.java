@@ -21,7 +21,7 @@ class ClientConfigsTest {
     Activity noop = ctx -> null;
     return new WorkerSettings("h:1", "mock://c", new Topics("p"),
         Map.of("Noop", noop), 8, 3, ConsumptionMode.SHARE_GROUP, "g", "w", DataConverter.defaultConverter(),
-        overrides, Duration.ofSeconds(1));
+        overrides, Duration.ofSeconds(1), null);
   }
 
   @Test

@@ -32,6 +32,8 @@ public record ClientSettings(String bootstrapServers, String schemaRegistryUrl, 
 
     /** Room for the envelope (ids, names, schema id) around the largest payload in one request. */
     private static final int ENVELOPE_HEADROOM_BYTES = 64 * 1024;
+    /** The producer's batch.size, see {@link #producerConfig()}. */
+    static final int BATCH_SIZE_BYTES = 64 * 1024;
 
     /**
      * Settings the client's guarantees depend on: the ordering and no-duplicate guarantee of the
@@ -79,7 +81,15 @@ public record ClientSettings(String bootstrapServers, String schemaRegistryUrl, 
     /** @return the configuration of the one idempotent producer that writes starts, events and control records */
     public Map<String, Object> producerConfig() {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // No linger: a synchronous start or event (one record, then a wait for its ack) goes out at once
+        // instead of waiting out linger.ms on every call. Asynchronous and batch writes batch anyway:
+        // while up to max.in.flight.requests.per.connection (5, idempotence allows no more) requests
+        // await their acks, new records pile up in the accumulator and leave together in the next
+        // request, so a linger would add latency without saving requests. Batches of 64 KiB (Kafka's
+        // default is 16 KiB, about a hundred starts) let each such request carry a partition's whole
+        // backlog; the buffer is allocated per partition only while records wait, so idle clients pay nothing.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE_BYTES);
         // A payload at the limit plus its envelope must not be refused by the producer itself.
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 Math.max(1024 * 1024, maxPayloadBytes + ENVELOPE_HEADROOM_BYTES));

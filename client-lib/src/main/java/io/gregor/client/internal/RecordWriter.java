@@ -11,8 +11,8 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,8 +24,10 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Writes Avro records (Confluent wire format) with one idempotent producer and waits for each
- * write to be acknowledged, so that a caller who got no exception knows the record is durable.
+ * Writes Avro records (Confluent wire format) with one idempotent producer. The synchronous
+ * methods wait for each write to be acknowledged, so that a caller who got no exception knows the
+ * record is durable; the {@code ...Async} ones return a future of the acknowledgement instead, so
+ * that one thread can have many records in flight and the producer batches them.
  *
  * <p>Thread-safe: the producer is, and serdes are created once per record class.
  */
@@ -83,6 +85,27 @@ public final class RecordWriter implements AutoCloseable {
      * @throws WorkflowClientException if the record cannot be serialized, sent or acknowledged in time
      */
     public RecordMetadata writeToInbox(Topics topics, String publicTopic, String key, SpecificRecord record, String what) {
+        return Futures.await(writeToInboxAsync(topics, publicTopic, key, record, what), what + " on topic " + topics.inbox());
+    }
+
+    /**
+     * Writes to the inbox as {@link #writeToInbox} does, without waiting for the acknowledgement.
+     * The record is serialized and handed to the producer before this returns, so records written
+     * one after another from one thread keep their order within an instance.
+     *
+     * @param topics      the topic names
+     * @param publicTopic the starts, events or control topic the record belongs to
+     * @param key         the instance id
+     * @param record      the value
+     * @param what        what is written, for messages
+     * @return completed with where the record was written once the broker acknowledged it, or
+     *         exceptionally with a {@link WorkflowClientException} naming {@code what} and the topic if it
+     *         could not be serialized, sent or acknowledged within the timeout; it completes on the
+     *         producer's network thread
+     * @throws IllegalArgumentException if {@code publicTopic} is not a starts, events or control topic
+     */
+    public CompletableFuture<RecordMetadata> writeToInboxAsync(Topics topics, String publicTopic, String key,
+                                                               SpecificRecord record, String what) {
         InputKind kind = topics.inputKindOf(publicTopic).orElseThrow(() -> new IllegalArgumentException(
                 "Expected a starts, events or control topic, but found " + publicTopic));
         Headers headers = new RecordHeaders().add(InputKind.HEADER, kind.headerValue());
@@ -100,38 +123,51 @@ public final class RecordWriter implements AutoCloseable {
      * @throws WorkflowClientException if the record cannot be serialized, sent or acknowledged in time
      */
     public RecordMetadata write(String topic, String key, SpecificRecord record, String what) {
-        return send(topic, topic, key, record, new RecordHeaders(), what);
+        return Futures.await(send(topic, topic, key, record, new RecordHeaders(), what), what + " on topic " + topic);
     }
 
-    private RecordMetadata send(String topic, String subjectTopic, String key, SpecificRecord record, Headers headers,
-                                String what) {
+    private CompletableFuture<RecordMetadata> send(String topic, String subjectTopic, String key, SpecificRecord record,
+                                                   Headers headers, String what) {
         byte[] value;
         try {
             value = serde(record).serialize(subjectTopic, record);
         } catch (RuntimeException e) {
-            throw new WorkflowClientException("Expected to serialize " + what + " for topic " + subjectTopic
-                    + ", but found " + e, e);
+            return CompletableFuture.failedFuture(new WorkflowClientException("Expected to serialize " + what
+                    + " for topic " + subjectTopic + ", but found " + e, e));
         }
         if (propagateTrace) {
             W3CTraceContextPropagator.getInstance().inject(Context.current(), headers, TRACE_HEADERS);
         }
+        CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         try {
-            return producer.send(new ProducerRecord<>(topic, null, key, value, headers))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new WorkflowClientException("Expected the broker to acknowledge " + what + " on topic "
-                    + topic + ", but the write failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new WorkflowClientException("Expected the broker to acknowledge " + what + " on topic "
-                    + topic + " within " + timeout + ", but it did not (the record may still be written)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkflowClientException("Expected to write " + what + " on topic " + topic
-                    + ", but the thread was interrupted (the record may still be written)", e);
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, e) -> {
+                if (e == null) {
+                    acknowledged.complete(metadata);
+                } else {
+                    acknowledged.completeExceptionally(new WorkflowClientException("Expected the broker to acknowledge "
+                            + what + " on topic " + topic + ", but the write failed: " + e, e));
+                }
+            });
         } catch (KafkaException e) {
-            throw new WorkflowClientException("Expected to send " + what + " on topic " + topic
-                    + ", but found " + e, e);
+            // Thrown by send() itself, not reported to the callback: the record was not queued (e.g. the thread was
+            // interrupted while waiting for metadata).
+            return CompletableFuture.failedFuture(new WorkflowClientException("Expected to send " + what + " on topic "
+                    + topic + ", but found " + e, e));
         }
+        // delivery.timeout.ms cannot be shorter than request.timeout.ms plus linger.ms, so the caller's timeout is
+        // enforced here (orTimeout cancels its timer on completion); the producer keeps retrying for its own.
+        CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
+        acknowledged.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((metadata, e) -> {
+            if (e == null) {
+                written.complete(metadata);
+            } else if (Futures.unwrap(e) instanceof TimeoutException) {
+                written.completeExceptionally(new WorkflowClientException("Expected the broker to acknowledge " + what
+                        + " on topic " + topic + " within " + timeout + ", but it did not (the record may still be written)", e));
+            } else {
+                written.completeExceptionally(Futures.unwrap(e));
+            }
+        });
+        return written;
     }
 
     @SuppressWarnings("unchecked")

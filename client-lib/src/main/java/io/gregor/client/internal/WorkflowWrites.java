@@ -1,5 +1,6 @@
 package io.gregor.client.internal;
 
+import io.gregor.client.WorkflowClientException;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.IdReusePolicy;
@@ -12,7 +13,13 @@ import io.gregor.schemas.avro.SuspendWorkflow;
 import io.gregor.schemas.avro.TerminateWorkflow;
 import io.gregor.schemas.avro.WorkflowControl;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * Every record an operator or a client writes (starts, external events, lifecycle control), built
@@ -21,11 +28,17 @@ import java.util.UUID;
  * payloads arrive as JSON) both write through it, so both validate and shape records the same way.
  *
  * <p>Every method validates first and throws {@link IllegalArgumentException} before anything is
- * sent; it returns once the broker acknowledged the record. Records go straight to the inbox under
+ * sent; it returns once the broker acknowledged the record, or, for the {@code ...Async} ones and
+ * {@link #startAll}, returns a future of that acknowledgement. Records go straight to the inbox under
  * their public topic's schema subject ({@link RecordWriter#writeToInbox}), as the intake would
  * copy them, without waiting for its commit.
  */
 public final class WorkflowWrites implements AutoCloseable {
+
+    /** Failures a batch's message quotes; the rest are counted, and carried up to {@link #MAX_SUPPRESSED}. */
+    private static final int MAX_FAILURES_SHOWN = 3;
+    /** Failures a batch's exception carries as suppressed, so a batch that fails as a whole does not carry thousands. */
+    private static final int MAX_SUPPRESSED = 100;
 
     private final RecordWriter writer;
     private final Topics topics;
@@ -53,6 +66,24 @@ public final class WorkflowWrites implements AutoCloseable {
      * @return {@code instanceId}
      */
     public String start(String workflowName, String instanceId, Payload input, IdReusePolicy idReusePolicy, Instant startAt) {
+        return Futures.await(startAsync(workflowName, instanceId, input, idReusePolicy, startAt),
+                startOf(workflowName, instanceId) + " on topic " + topics.inbox());
+    }
+
+    /**
+     * Writes a start record without waiting for the broker's acknowledgement; validates first.
+     *
+     * @param workflowName  the registered workflow name
+     * @param instanceId    the new instance's id
+     * @param input         the input, or null
+     * @param idReusePolicy what happens if the id exists (null for the default, refuse)
+     * @param startAt       when the instance should run, or null for now
+     * @return completed with {@code instanceId} once the broker acknowledged the start, or exceptionally
+     *         with a {@code WorkflowClientException} naming the instance and the topic
+     * @throws IllegalArgumentException if an argument is invalid; nothing is sent then
+     */
+    public CompletableFuture<String> startAsync(String workflowName, String instanceId, Payload input,
+                                                IdReusePolicy idReusePolicy, Instant startAt) {
         Validation.name("workflow name", workflowName);
         Validation.instanceId(instanceId);
         checkSize(input, "an input", "for workflow '" + workflowName + "' (instance " + instanceId + ")");
@@ -61,9 +92,81 @@ public final class WorkflowWrites implements AutoCloseable {
         if (idReusePolicy != null) {
             start.setIdReusePolicy(idReusePolicy);
         }
-        writer.writeToInbox(topics, topics.starts(), instanceId, start.build(),
-                "the start of workflow '" + workflowName + "' (instance " + instanceId + ")");
-        return instanceId;
+        String what = startOf(workflowName, instanceId);
+        return Futures.map(writer.writeToInboxAsync(topics, topics.starts(), instanceId, start.build(), what), ack -> instanceId);
+    }
+
+    private static String startOf(String workflowName, String instanceId) {
+        return "the start of workflow '" + workflowName + "' (instance " + instanceId + ")";
+    }
+
+    /**
+     * Writes the start records of a batch: validates all of them first, so that an invalid one
+     * sends none, then hands every one to the producer (which batches them) without waiting, and
+     * completes when every write is acknowledged. Starts of ids that exist already leave those
+     * instances alone (the default id-reuse policy refuses them), so after a failure the whole batch
+     * can be sent again.
+     *
+     * @param starts the starts, each with its converted input; distinct instance ids
+     * @return completed with the instance ids in the order of {@code starts} once every start is
+     *         acknowledged, or exceptionally once every write has ended, with a
+     *         {@code WorkflowClientException} that says how many failed, names them, and carries each
+     *         failure (the first as the cause, the others as suppressed)
+     * @throws IllegalArgumentException if a start is invalid or an id appears twice; nothing is sent then
+     */
+    public CompletableFuture<List<String>> startAll(List<Start> starts) {
+        Map<String, Integer> positions = new HashMap<>();
+        for (int i = 0; i < starts.size(); i++) {
+            Start start = starts.get(i);
+            Validation.name("workflow name", start.workflowName());
+            Validation.instanceId(start.instanceId());
+            checkSize(start.input(), "an input", "for workflow '" + start.workflowName() + "' (instance "
+                    + start.instanceId() + ")");
+            Integer earlier = positions.putIfAbsent(start.instanceId(), i);
+            if (earlier != null) {
+                throw new IllegalArgumentException("Expected distinct instance ids in a batch of starts, but found "
+                        + start.instanceId() + " at positions " + earlier + " and " + i);
+            }
+        }
+        List<CompletableFuture<String>> writes = new ArrayList<>(starts.size());
+        for (Start start : starts) {
+            writes.add(startAsync(start.workflowName(), start.instanceId(), start.input(), null, null));
+        }
+        CompletableFuture<List<String>> batch = new CompletableFuture<>();
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                batch.complete(writes.stream().map(CompletableFuture::join).toList());
+            } else {
+                batch.completeExceptionally(batchFailure(writes));
+            }
+        });
+        return batch;
+    }
+
+    private static WorkflowClientException batchFailure(List<CompletableFuture<String>> writes) {
+        List<Throwable> failures = writes.stream().filter(CompletableFuture::isCompletedExceptionally)
+                .map(WorkflowWrites::failureOf).toList();
+        String shown = failures.stream().limit(MAX_FAILURES_SHOWN).map(Throwable::getMessage)
+                .collect(Collectors.joining("; "));
+        WorkflowClientException batch = new WorkflowClientException("Expected the broker to acknowledge all "
+                + writes.size() + " starts of the batch, but " + failures.size() + " failed (the others are written): "
+                + shown + (failures.size() > MAX_FAILURES_SHOWN ? "; ..." : ""), failures.get(0));
+        failures.stream().skip(1).limit(MAX_SUPPRESSED).forEach(batch::addSuppressed);
+        return batch;
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> write) {
+        return Futures.unwrap(write.handle((ignored, failure) -> failure).join());
+    }
+
+    /**
+     * A start of a batch ({@link #startAll}).
+     *
+     * @param workflowName the registered workflow name
+     * @param instanceId   the new instance's id
+     * @param input        the converted input, or null
+     */
+    public record Start(String workflowName, String instanceId, Payload input) {
     }
 
     /**
@@ -74,12 +177,28 @@ public final class WorkflowWrites implements AutoCloseable {
      * @param payload    the event data, or null
      */
     public void raiseEvent(String instanceId, String eventName, Payload payload) {
+        Futures.await(raiseEventAsync(instanceId, eventName, payload),
+                "event '" + eventName + "' for instance " + instanceId + " on topic " + topics.inbox());
+    }
+
+    /**
+     * Writes an external event without waiting for the broker's acknowledgement; validates first.
+     *
+     * @param instanceId the instance
+     * @param eventName  the event's name
+     * @param payload    the event data, or null
+     * @return completed once the broker acknowledged the event, or exceptionally with a
+     *         {@code WorkflowClientException} naming the event, the instance and the topic
+     * @throws IllegalArgumentException if an argument is invalid; nothing is sent then
+     */
+    public CompletableFuture<Void> raiseEventAsync(String instanceId, String eventName, Payload payload) {
         Validation.instanceId(instanceId);
         Validation.name("event name", eventName);
         checkSize(payload, "a payload", "for event '" + eventName + "' (instance " + instanceId + ")");
         ExternalEvent event = ExternalEvent.newBuilder().setInstanceId(instanceId).setName(eventName)
                 .setPayload(payload).build();
-        writer.writeToInbox(topics, topics.events(), instanceId, event, "event '" + eventName + "' for instance " + instanceId);
+        return Futures.map(writer.writeToInboxAsync(topics, topics.events(), instanceId, event,
+                "event '" + eventName + "' for instance " + instanceId), ack -> null);
     }
 
     /**

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 class ClientSettingsTest {
 
     @Test
-    void producerIsIdempotentWaitsForAllReplicasAndLingersBriefly() {
+    void producerIsIdempotentWaitsForAllReplicasAndDoesNotLinger() {
         Map<String, Object> config = settings(Map.of("security.protocol", "PLAINTEXT")).producerConfig();
 
         assertThat(config).containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
-                .containsEntry("linger.ms", 1).containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry("linger.ms", 0).containsEntry("batch.size", 64 * 1024)
+                .containsEntry("bootstrap.servers", "localhost:9092")
                 .containsEntry("security.protocol", "PLAINTEXT").doesNotContainKey("isolation.level");
     }
 

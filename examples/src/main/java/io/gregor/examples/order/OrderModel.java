@@ -17,8 +17,8 @@ public final class OrderModel {
     public record InventoryResult(boolean success, String itemName, int remaining, double totalCost) {
     }
 
-    /** An approver's decision. */
-    public record ApprovalResult(boolean approved, String approver) {
+    /** A manager's decision, the data of the {@code manager_approval} event: {@code {"approval": true}}. */
+    public record ManagerApproval(boolean approval) {
     }
 
     /** A payment to process. */

@@ -3,6 +3,7 @@ package io.gregor.examples.order;
 import io.gregor.client.WorkflowClient;
 import io.gregor.client.WorkflowInstanceState;
 import io.gregor.client.WorkflowRuntimeStatus;
+import io.gregor.examples.order.OrderModel.ManagerApproval;
 import io.gregor.examples.order.OrderModel.OrderPayload;
 import io.gregor.examples.order.OrderModel.OrderResult;
 import io.gregor.orchestrator.GregorOrchestrator;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The order-processing quickstart: starts a real Kafka broker and schema registry (unless
  * GREGOR_BOOTSTRAP_SERVERS / GREGOR_SCHEMA_REGISTRY_URL point at existing ones), an orchestrator
- * and a worker, orders 10 cars from a stock of 100, and prints each step as it happens. Exits 0
- * when the order completed with {@code {"processed":true}} and 90 cars are left.
+ * and a worker, orders 10 cars from a stock of 100, approves the order as its manager (the
+ * {@code manager_approval} event, raised with the Java client), and prints each step as it
+ * happens. Exits 0 when the order completed with {@code {"processed":true}} and 90 cars are left.
  *
  * <p>With {@code --client-only} it only schedules the order and waits (for a stack where the
  * orchestrator and workers run elsewhere, e.g. docker compose).
@@ -87,6 +89,11 @@ public final class OrderProcessingQuickstart {
             LOG.info("Scheduled order {}: {} {} for ${}", orderId, order.quantity(), order.itemName(), order.totalCost());
             WorkflowInstanceState started = client.waitForInstanceStart(orderId, TIMEOUT);
             LOG.info("Order {} is {}", orderId, started.getRuntimeStatus());
+            if (order.totalCost() > OrderProcessingWorkflow.APPROVAL_THRESHOLD) {
+                // The manager's part: the workflow buffers the event if it is not waiting for it yet.
+                client.raiseEvent(orderId, OrderProcessingWorkflow.APPROVAL_EVENT, new ManagerApproval(true));
+                LOG.info("Raised '{}' with approval=true on order {}", OrderProcessingWorkflow.APPROVAL_EVENT, orderId);
+            }
             WorkflowInstanceState done = client.waitForInstanceCompletion(orderId, TIMEOUT);
             return new Outcome(done, clientOnly ? -1 : inventory.available("cars"));
         } finally {

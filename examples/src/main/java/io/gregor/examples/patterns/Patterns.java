@@ -2,6 +2,7 @@ package io.gregor.examples.patterns;
 
 import io.gregor.orchestrator.GregorOrchestrator;
 import io.gregor.worker.ActivityWorker;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,9 @@ public final class Patterns {
         return builder.registerWorkflow(ChainingWorkflow.class)
                 .registerWorkflow(FanOutFanInWorkflow.class)
                 .registerWorkflow(ApprovalWorkflow.class)
-                .registerWorkflow(MonitorWorkflow.class);
+                .registerWorkflow(MonitorWorkflow.class)
+                .registerWorkflow(SagaWorkflow.class)
+                .registerWorkflow(ShoppingCartWorkflow.class);
     }
 
     /**
@@ -28,8 +31,7 @@ public final class Patterns {
      * @return the builder, with the activities of every pattern workflow registered
      */
     public static ActivityWorker.Builder registerActivities(ActivityWorker.Builder builder) {
-        return builder
-                .registerActivity(ChainingWorkflow.SAY_HELLO,
+        builder.registerActivity(ChainingWorkflow.SAY_HELLO,
                         ctx -> ChainingWorkflow.sayHello(ctx.getInput(ChainingWorkflow.Greeting.class)))
                 .registerActivity(FanOutFanInWorkflow.COUNT_LETTERS, ctx -> ctx.getInput(String.class).length())
                 .registerActivity(ApprovalWorkflow.REQUEST_APPROVAL, ctx -> {
@@ -37,6 +39,19 @@ public final class Patterns {
                             ctx.getInput(String.class), ApprovalWorkflow.EVENT);
                     return null;
                 })
-                .registerActivity(MonitorWorkflow.CHECK_HEALTH, ctx -> "healthy");
+                .registerActivity(MonitorWorkflow.CHECK_HEALTH, ctx -> "healthy")
+                .registerActivity(SagaWorkflow.BOOK_CAR, ctx -> SagaWorkflow.bookCar(ctx.getInput(SagaWorkflow.Trip.class)))
+                // A real shop would create the order in its database; the id only has to be stable across redeliveries.
+                .registerActivity(ShoppingCartWorkflow.PLACE_ORDER, ctx -> "order-" + ctx.getInstanceId());
+        for (String step : List.of(SagaWorkflow.BOOK_FLIGHT, SagaWorkflow.BOOK_HOTEL, SagaWorkflow.CANCEL_FLIGHT,
+                SagaWorkflow.CANCEL_HOTEL)) {
+            builder.registerActivity(step, ctx -> booking(step, ctx.getInput(SagaWorkflow.Trip.class)));
+        }
+        return builder;
+    }
+
+    private static String booking(String activity, SagaWorkflow.Trip trip) {
+        LOG.info("{}: {} to {}", activity, trip.traveller(), trip.destination());
+        return activity + " " + trip.destination();
     }
 }

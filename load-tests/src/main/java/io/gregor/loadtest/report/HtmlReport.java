@@ -79,6 +79,11 @@ public final class HtmlReport {
             r.queriesMs().forEach((query, l) -> rows.put(query + ": p50 / p90 / max", l.p50() + " / " + l.p90() + " / " + l.max()
                     + " ms over " + l.count() + " requests"));
         }
+        if (r.clientStarts() != null) {
+            r.clientStarts().forEach((way, c) -> rows.put(way + " starts: per second / p50 / p99 / max", c.perSecond() + " / "
+                    + c.latencyMs().p50() + " / " + c.latencyMs().p99() + " / " + c.latencyMs().max() + " ms over " + c.starts()
+                    + " starts in " + c.seconds() + " s; " + c.lost() + " lost, " + c.duplicated() + " duplicated"));
+        }
         return rows;
     }
 

@@ -24,13 +24,14 @@ import java.util.Map;
  * @param steps              per-step latency (longhist only), else null
  * @param recovery           what the orchestrator's kill and restart cost (recover only), else null
  * @param queriesMs          each HTTP API request's latency by what it asked (queries only), else null
+ * @param clientStarts       each way of writing starts, by name (starts only), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String scenario, Map<String, Object> parameters, String gitCommit, String startedAt,
                         Map<String, Object> hardware, Map<String, Object> infrastructure, String latencyMethod, Counts counts,
                         double throughputPerSecond, double measuredSeconds, double elapsedSeconds, Latency latencyMs,
                         Memory memory, List<IntervalSample> series, StepSeries steps, Recovery recovery,
-                        Map<String, Latency> queriesMs) {
+                        Map<String, Latency> queriesMs, Map<String, ClientStarts> clientStarts) {
 
     /**
      * @param queries each HTTP API request's latency by what it asked
@@ -38,7 +39,33 @@ public record RunResult(String scenario, Map<String, Object> parameters, String 
      */
     public RunResult withQueries(Map<String, Latency> queries) {
         return new RunResult(scenario, parameters, gitCommit, startedAt, hardware, infrastructure, latencyMethod, counts,
-                throughputPerSecond, measuredSeconds, elapsedSeconds, latencyMs, memory, series, steps, recovery, queries);
+                throughputPerSecond, measuredSeconds, elapsedSeconds, latencyMs, memory, series, steps, recovery, queries,
+                clientStarts);
+    }
+
+    /**
+     * @param starts each way of writing starts, by name
+     * @return this result with them
+     */
+    public RunResult withClientStarts(Map<String, ClientStarts> starts) {
+        return new RunResult(scenario, parameters, gitCommit, startedAt, hardware, infrastructure, latencyMethod, counts,
+                throughputPerSecond, measuredSeconds, elapsedSeconds, latencyMs, memory, series, steps, recovery, queriesMs,
+                starts);
+    }
+
+    /**
+     * One way of writing workflow starts from one client thread (starts scenario), audited afterwards.
+     *
+     * @param starts     starts written
+     * @param seconds    from the first call to the last acknowledgement
+     * @param perSecond  starts / seconds
+     * @param latencyMs  each start's time from its call to its acknowledgement
+     * @param records    start records of these instances found in the inbox afterwards, or -1 if not audited
+     * @param lost       starts not found there, or -1 if not audited
+     * @param duplicated records beyond one per instance, or -1 if not audited
+     */
+    public record ClientStarts(long starts, double seconds, double perSecond, Latency latencyMs, long records, long lost,
+                               long duplicated) {
     }
 
     /**

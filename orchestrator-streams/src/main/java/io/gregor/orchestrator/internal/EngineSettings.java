@@ -5,6 +5,9 @@ import io.gregor.orchestrator.internal.telemetry.Telemetry;
 import io.gregor.schemas.Topics;
 import io.gregor.schemas.payload.DataConverter;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the processor needs besides Kafka itself.
@@ -22,10 +25,25 @@ import java.time.Duration;
  * @param carrier            which threads carry workflow code
  * @param retention          how long terminal instances are kept before they are purged
  * @param telemetry          where metrics and traces go (docs/metrics.md)
+ * @param taskQueues         the named task queues whose topics exist (the default queue's always does)
  */
 public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
                              Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
-                             boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention, Telemetry telemetry) {
+                             boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention, Telemetry telemetry,
+                             Set<String> taskQueues) {
+
+    /** Copies the queues, sorted, so that the topology's sinks come in the same order on every orchestrator. */
+    public EngineSettings {
+        taskQueues = Collections.unmodifiableSet(new TreeSet<>(taskQueues));
+    }
+
+    /** Settings with the default task queue only. */
+    public EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
+                          Duration yieldTimeout, Duration timerInterval, int timerBatch, Duration maxCommitDelay,
+                          boolean speculativeDispatch, WorkflowCarrier carrier, Retention retention, Telemetry telemetry) {
+        this(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch, maxCommitDelay,
+                speculativeDispatch, carrier, retention, telemetry, Set.of());
+    }
 
     /** Settings that record no metrics and no traces. */
     public EngineSettings(Topics topics, String schemaRegistryUrl, DataConverter converter, int executionCacheSize,
@@ -46,12 +64,18 @@ public record EngineSettings(Topics topics, String schemaRegistryUrl, DataConver
     /** @return these settings with another retention */
     public EngineSettings withRetention(Retention newRetention) {
         return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch,
-                maxCommitDelay, speculativeDispatch, carrier, newRetention, telemetry);
+                maxCommitDelay, speculativeDispatch, carrier, newRetention, telemetry, taskQueues);
     }
 
     /** @return these settings with other telemetry */
     public EngineSettings withTelemetry(Telemetry newTelemetry) {
         return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch,
-                maxCommitDelay, speculativeDispatch, carrier, retention, newTelemetry);
+                maxCommitDelay, speculativeDispatch, carrier, retention, newTelemetry, taskQueues);
+    }
+
+    /** @return these settings with other named task queues */
+    public EngineSettings withTaskQueues(Set<String> newTaskQueues) {
+        return new EngineSettings(topics, schemaRegistryUrl, converter, executionCacheSize, yieldTimeout, timerInterval, timerBatch,
+                maxCommitDelay, speculativeDispatch, carrier, retention, telemetry, newTaskQueues);
     }
 }

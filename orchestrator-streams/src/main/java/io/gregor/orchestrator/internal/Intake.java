@@ -11,8 +11,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Copies starts, events and control requests into the inbox, untouched, with headers that say
- * what they are and where they came from. Their place in the inbox's partition is then the order
+ * Copies starts, events, control requests and the activity results of workers in other languages
+ * into the inbox, untouched, with headers that say what they are and where they came from. Their place in the inbox's partition is then the order
  * in which the workflow processor sees them relative to the instance's activity results and
  * timers, on the first run and on every reprocessing after an abort alike.
  *

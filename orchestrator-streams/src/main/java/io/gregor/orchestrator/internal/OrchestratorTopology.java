@@ -15,10 +15,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   workflow-starts  ─┐
- *   workflow-events  ─┼─▶ [intake] ─▶ workflow-inbox ◀─ activity results (workers)
- *   workflow-control ─┘                    │      ▲
+ *   workflow-events  ─┤
+ *   workflow-control ─┼─▶ [intake] ─▶ workflow-inbox ◀─ activity results (Gregor's workers)
+ *   activity-results ─┘                    │      ▲     (any other worker)
  *                                          ▼      │ due timers
- *                             [workflow processor] ┤      ┌─▶ activity-tasks
+ *                             [workflow processor] ┤      ┌─▶ activity-tasks[.queue]
  *                              stores: instances,  ├──────┼─▶ workflow-status
  *                              history, timers     │      ├─▶ workflow-completions
  *                                                  │      └─▶ dead-letters
@@ -37,7 +38,12 @@ import org.apache.kafka.streams.state.Stores;
  *       again, identically.</li>
  *   <li>The price is one hop for starts, events and control requests, which become visible to
  *       the processor when the intake's transaction commits. Activity results, the inputs on
- *       the hot path, are written straight to the inbox by workers.</li>
+ *       the hot path, are written straight to the inbox by Gregor's workers; the public
+ *       activity-results topic is for workers in other languages, which need not know the
+ *       inbox's header protocol, and pays the intake's hop.</li>
+ *   <li>Each declared task queue has a sink of its own, so its tasks go to its own topic
+ *       (activity-tasks.&lt;queue&gt;), which only that queue's workers read; the default queue's
+ *       topic is activity-tasks.</li>
  *   <li>Sources read raw bytes: decoding happens in the processor, so an unreadable record is
  *       dead-lettered with a precise reason instead of killing the stream thread.</li>
  *   <li>Under exactly_once_v2 the store changelogs, the emitted tasks, statuses, completions and
@@ -51,7 +57,7 @@ import org.apache.kafka.streams.state.Stores;
  * </ul>
  */
 public final class OrchestratorTopology {
-    /** The source node reading the public inputs that are copied to the inbox. */
+    /** The source node reading the public inputs (starts, events, control, activity results) that are copied to the inbox. */
     public static final String INTAKE_INPUTS = "intake-inputs";
     /** The processor copying them. */
     public static final String INTAKE = "intake";
@@ -73,7 +79,8 @@ public final class OrchestratorTopology {
         Topics topics = settings.topics();
         Topology topology = new Topology();
         ThreadLocal<CommitPacer> pacer = CommitPacer.perThread(settings.maxCommitDelay());
-        topology.addSource(INTAKE_INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.starts(), topics.events(), topics.control());
+        topology.addSource(INTAKE_INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.starts(), topics.events(), topics.control(),
+                topics.activityResults());
         topology.addProcessor(INTAKE, () -> new PacedProcessor(new Intake(topics, pacer), pacer), INTAKE_INPUTS);
         topology.addSink(INTAKE_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), INTAKE);
 
@@ -86,6 +93,10 @@ public final class OrchestratorTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TimerRepository.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(Outputs.TASKS_SINK, topics.activityTasks(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        for (String taskQueue : settings.taskQueues()) {
+            topology.addSink(Outputs.tasksSink(taskQueue), topics.activityTasks(taskQueue), new ByteArraySerializer(), new ByteArraySerializer(),
+                    PROCESSOR);
+        }
         topology.addSink(Outputs.STATUS_SINK, topics.status(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Outputs.COMPLETIONS_SINK, topics.completions(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Outputs.DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);

@@ -5,9 +5,11 @@ import io.gregor.orchestrator.internal.telemetry.TaskTelemetry;
 import io.gregor.orchestrator.internal.telemetry.WorkflowTracing;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ChildWorkflowEnded;
 import io.gregor.schemas.avro.DurableTimer;
+import io.gregor.schemas.avro.FailureDetails;
 import io.gregor.schemas.avro.InstanceMetadata;
 import io.gregor.schemas.avro.RerunStart;
 import io.gregor.schemas.avro.StartWorkflow;
@@ -17,10 +19,13 @@ import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Everything the orchestrator emits, forwarded to the named sinks inside the current transaction. */
 final class Outputs {
@@ -34,6 +39,9 @@ final class Outputs {
     static final String RERUN_SUBJECT = "gregor-reruns";
     /** The schema registry subject of {@link ChildWorkflowEnded}, an internal record of the inbox. */
     static final String CHILD_ENDED_SUBJECT = "gregor-child-ends";
+    /** The error type of a task failed because its task queue is not declared. */
+    static final String UNDECLARED_QUEUE_ERROR = "io.gregor.UndeclaredTaskQueue";
+    private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
 
     private final ProcessorContext<byte[], byte[]> context;
     private final Topics topics;
@@ -45,12 +53,16 @@ final class Outputs {
     private final AvroSerde<StartWorkflow> starts;
     private final AvroSerde<WorkflowControl> controls;
     private final AvroSerde<ChildWorkflowEnded> childEnds;
+    private final AvroSerde<ActivityResult> results;
     private final ThreadLocal<CommitPacer> pacer;
     private final boolean speculativeDispatch;
+    private final Set<String> taskQueues;
 
     Outputs(ProcessorContext<byte[], byte[]> context, Topics topics, SchemaRegistryClient registry, ThreadLocal<CommitPacer> pacer,
-            boolean speculativeDispatch) {
+            boolean speculativeDispatch, Set<String> taskQueues) {
         this.context = context;
+        this.taskQueues = taskQueues;
+        this.results = new AvroSerde<>(registry, ActivityResult.class);
         this.pacer = pacer;
         this.speculativeDispatch = speculativeDispatch;
         this.topics = topics;
@@ -64,9 +76,36 @@ final class Outputs {
         this.childEnds = new AvroSerde<>(registry, ChildWorkflowEnded.class);
     }
 
-    /** Keyed by instance and task id, so one instance's fan-out spreads over every task partition. */
-    void task(ActivityTask task, byte[] traceParent, long now) {
-        forward(TASKS_SINK, task.getInstanceId() + "/" + task.getTaskId(), tasks.serialize(topics.activityTasks(), task), traced(traceParent), now);
+    /** @return the sink of a task queue's topic ({@link OrchestratorTopology} adds one per declared queue) */
+    static String tasksSink(String taskQueue) {
+        return taskQueue == null ? TASKS_SINK : TASKS_SINK + "." + taskQueue;
+    }
+
+    /**
+     * Keyed by instance and task id, so one instance's fan-out spreads over every task partition.
+     *
+     * <p>A task for a queue the orchestrator did not declare has no topic to go to (writing to a
+     * topic that does not exist would block the stream thread, then kill it), so it is answered
+     * here with a non-retriable failed result through the inbox: the workflow sees a
+     * {@code TaskFailedException} that names the queue, in the same place of its input order on
+     * every reprocessing.
+     */
+    void task(ActivityTask task, String taskQueue, byte[] traceParent, long now) {
+        if (taskQueue != null && !taskQueues.contains(taskQueue)) {
+            LOG.warn("Failed task {} of instance {} at once: its task queue '{}' is not declared", task.getTaskId(), task.getInstanceId(), taskQueue);
+            ActivityResult refused = ActivityResult.newBuilder().setInstanceId(task.getInstanceId()).setTaskId(task.getTaskId())
+                    .setAttempt(task.getAttempt()).setSucceeded(false).setWorkerId("orchestrator")
+                    .setFailure(new FailureDetails(UNDECLARED_QUEUE_ERROR, "Expected activity '" + task.getActivityName() + "' (task "
+                            + task.getTaskId() + " of instance " + task.getInstanceId() + ") on a task queue the orchestrator declares "
+                            + (taskQueues.isEmpty() ? "(it declares none besides the default)" : taskQueues)
+                            + ", but found '" + taskQueue + "'; declare it with GregorOrchestrator.Builder.taskQueues(..)", null, true))
+                    .build();
+            // Registered under the inbox's subject, as workers register their results.
+            toInbox(InputKind.RESULT, task.getInstanceId(), results.serialize(topics.inbox(), refused), now);
+            return;
+        }
+        forward(tasksSink(taskQueue), task.getInstanceId() + "/" + task.getTaskId(), tasks.serialize(topics.activityTasks(taskQueue), task),
+                traced(traceParent), now);
         if (!speculativeDispatch) {
             pacer.get().outputWaiting(context);
         }

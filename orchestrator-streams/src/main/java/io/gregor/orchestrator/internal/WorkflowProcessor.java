@@ -69,7 +69,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         this.context = context;
         schemaRegistry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
         decoder = new InputDecoder(settings.topics(), schemaRegistry);
-        outputs = new Outputs(context, settings.topics(), schemaRegistry, pacer, settings.speculativeDispatch());
+        outputs = new Outputs(context, settings.topics(), schemaRegistry, pacer, settings.speculativeDispatch(), settings.taskQueues());
         timers = new TimerRepository(context.getStateStore(TimerRepository.STORE), new AvroSerde<>(schemaRegistry, DurableTimer.class));
         // A re-initialised task may follow an aborted transaction: start with an empty cache.
         cache = new ExecutionCache(settings.executionCacheSize());

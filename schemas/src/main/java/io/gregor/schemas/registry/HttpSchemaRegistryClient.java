@@ -168,6 +168,44 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         "the latest version of subject " + subject));
   }
 
+  @Override
+  public Optional<CompatibilityLevel> compatibility(String subject) {
+    RegistryResponse response = transport.send(RegistryRequest.get("/config/" + encoded(subject),
+        "the compatibility level of subject " + subject));
+    JsonNode body;
+    try {
+      body = response.expectOk(config.credentialsSource());
+    } catch (SchemaRegistryException e) {
+      if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
+          || e.errorCode() == SchemaRegistryException.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    // Confluent answers {"compatibilityLevel": ...}; some versions and clones say "compatibility".
+    JsonNode level = body.hasNonNull("compatibilityLevel")
+        ? body.get("compatibilityLevel") : body.get("compatibility");
+    if (level == null || !level.isTextual()) {
+      throw new SchemaRegistryException("Expected a 'compatibilityLevel' in the response to "
+          + response + ", but found " + RegistryResponse.abbreviate(body.toString()),
+          200, SchemaRegistryException.NONE);
+    }
+    try {
+      return Optional.of(CompatibilityLevel.parse(level.asText()));
+    } catch (IllegalArgumentException e) {
+      throw new SchemaRegistryException("Expected a known compatibility level for subject "
+          + subject + ", but found " + level.asText(), 200, SchemaRegistryException.NONE);
+    }
+  }
+
+  @Override
+  public void setCompatibility(String subject, CompatibilityLevel level) {
+    Objects.requireNonNull(level, "level");
+    transport.send(RegistryRequest.putCompatibility("/config/" + encoded(subject), level,
+            "subject " + subject + " to take compatibility level " + level))
+        .expectOk(config.credentialsSource());
+  }
+
   /** Closes the HTTP client, waiting for requests in flight. */
   @Override
   public void close() {
@@ -198,8 +236,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   private static String subjectPath(String subject) {
+    return "/subjects/" + encoded(subject);
+  }
+
+  private static String encoded(String subject) {
     Objects.requireNonNull(subject, "subject");
-    return "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** The cache key of a registration; Schema caches its hash code, so lookups stay cheap. */

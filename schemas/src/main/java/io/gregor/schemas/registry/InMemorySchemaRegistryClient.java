@@ -99,6 +99,19 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     return Optional.ofNullable(store.latest(subject));
   }
 
+  /** {@inheritDoc} Here: the level last set for the subject; it is recorded, not enforced. */
+  @Override
+  public Optional<CompatibilityLevel> compatibility(String subject) {
+    return Optional.ofNullable(store.levels.get(Objects.requireNonNull(subject, "subject")));
+  }
+
+  /** {@inheritDoc} Here: recorded for {@link #compatibility}; registrations are not checked. */
+  @Override
+  public void setCompatibility(String subject, CompatibilityLevel level) {
+    store.levels.put(
+        Objects.requireNonNull(subject, "subject"), Objects.requireNonNull(level, "level"));
+  }
+
   /** Does nothing: the schemas of a scope outlive its clients. */
   @Override
   public void close() {}
@@ -113,6 +126,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsByText = new HashMap<>();
     private final List<Schema> schemasById = new ArrayList<>();
     private final Map<String, List<Integer>> idsBySubject = new HashMap<>();
+    private final Map<String, CompatibilityLevel> levels = new ConcurrentHashMap<>();
 
     synchronized int register(String subject, String text) {
       Integer id = idsByText.get(text);

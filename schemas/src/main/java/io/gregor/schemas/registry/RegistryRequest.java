@@ -36,6 +36,17 @@ record RegistryRequest(String method, String path, Optional<String> body, String
     }
   }
 
+  static RegistryRequest putCompatibility(
+      String path, CompatibilityLevel level, String expectation) {
+    try {
+      String body = JSON.writeValueAsString(Map.of("compatibility", level.name()));
+      return new RegistryRequest("PUT", path, Optional.of(body), expectation);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "Cannot write a compatibility level as JSON: " + e.getMessage(), e);
+    }
+  }
+
   HttpRequest http(String baseUrl, Duration timeout, Optional<String> authorization) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(timeout)
@@ -43,7 +54,7 @@ record RegistryRequest(String method, String path, Optional<String> body, String
     authorization.ifPresent(value -> builder.header("Authorization", value));
     body.ifPresentOrElse(
         text -> builder.header("Content-Type", CONTENT_TYPE)
-            .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)),
+            .method(method, HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8)),
         builder::GET);
     return builder.build();
   }

@@ -2,6 +2,7 @@ package io.gregor.schemas.registry;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -32,6 +33,39 @@ public interface SchemaRegistryClient extends AutoCloseable {
    *     or if the registry cannot be reached
    */
   Schema getById(int id);
+
+  /**
+   * The compatibility level configured for the subject itself ({@code GET /config/{subject}}).
+   * Not cached.
+   *
+   * <p>Registries differ where a subject has no level of its own: Confluent's answers "none"
+   * (error 40408), Apicurio's names NONE once the subject has a version; so a level read here
+   * may also be the registry's default.
+   *
+   * @param subject the subject, e.g. {@code gregor.workflow-starts-value}
+   * @return the level, or empty if the registry knows none for the subject (40401, 40408)
+   * @throws SchemaRegistryException if the registry refuses the request or cannot be reached
+   * @throws UnsupportedOperationException if this client cannot configure subjects
+   */
+  default Optional<CompatibilityLevel> compatibility(String subject) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot read subject compatibility");
+  }
+
+  /**
+   * Sets the subject's compatibility level ({@code PUT /config/{subject}}); the registry then
+   * refuses every later registration under the subject that the level does not allow, with a
+   * 409 naming the reason. A subject may be configured before its first version is registered.
+   *
+   * @param subject the subject
+   * @param level the level
+   * @throws SchemaRegistryException if the registry refuses the request or cannot be reached
+   * @throws UnsupportedOperationException if this client cannot configure subjects
+   */
+  default void setCompatibility(String subject, CompatibilityLevel level) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot set subject compatibility");
+  }
 
   /**
    * Creates a client for a URL.

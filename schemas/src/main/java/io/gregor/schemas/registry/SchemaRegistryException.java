@@ -22,6 +22,12 @@ public class SchemaRegistryException extends RuntimeException {
   /** Confluent's error code for an unknown version of a subject. */
   public static final int VERSION_NOT_FOUND = 40402;
 
+  /** Confluent's error code for a subject without a compatibility level of its own. */
+  public static final int SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED = 40408;
+
+  /** Confluent's error code (and HTTP status) for a schema the subject's compatibility level refuses. */
+  public static final int INCOMPATIBLE_SCHEMA = 409;
+
   private static final long serialVersionUID = 1L;
 
   /** The HTTP status of the response, or {@link #NONE}. */

@@ -315,6 +315,32 @@ class HttpSchemaRegistryClientTest {
         .hasMessage("Expected a schema registry URL like http://host:8081, but found 'ftp://registry'");
   }
 
+  @Test
+  void setCompatibilityPutsTheLevelToTheSubjectsConfig() throws Exception {
+    server.respond(200, "{\"compatibility\":\"BACKWARD\"}");
+
+    client.setCompatibility("gregor.workflow-starts-value", CompatibilityLevel.BACKWARD);
+
+    StubRegistryServer.Recorded request = server.requests().get(0);
+    assertThat(request.method()).isEqualTo("PUT");
+    assertThat(request.path()).isEqualTo("/config/gregor.workflow-starts-value");
+    assertThat(request.contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
+    assertThat(JSON.readTree(request.body())).isEqualTo(JSON.readTree("{\"compatibility\":\"BACKWARD\"}"));
+  }
+
+  @Test
+  void compatibilityReadsTheSubjectsLevelAndIsEmptyWhenTheSubjectHasNoneOfItsOwn() {
+    server.respond(200, "{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}");
+    assertThat(client.compatibility("s-value")).contains(CompatibilityLevel.FULL_TRANSITIVE);
+    assertThat(server.requests().get(0).path()).isEqualTo("/config/s-value");
+
+    // Confluent: no subject-level configuration; Apicurio: an unknown subject
+    server.respond(404, "{\"error_code\":40408,\"message\":\"Subject 's-value' does not have subject-level compatibility configured\"}");
+    assertThat(client.compatibility("s-value")).isEmpty();
+    server.respond(404, "{\"error_code\":40401,\"message\":\"Subject 's-value' not found.\"}");
+    assertThat(client.compatibility("s-value")).isEmpty();
+  }
+
   private static String schemaBody(Schema schema) throws Exception {
     return JSON.writeValueAsString(Map.of("schema", schema.toString()));
   }

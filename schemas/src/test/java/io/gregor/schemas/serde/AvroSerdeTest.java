@@ -67,7 +67,7 @@ class AvroSerdeTest {
   @Test
   void recordsWithUnionBranchesSurviveARoundTrip() {
     HistoryEvent scheduled = new HistoryEvent(
-        CREATED, new TaskScheduled(3, "ChargeCard", json("{\"cents\":1200}"), 2));
+        CREATED, new TaskScheduled(3, "ChargeCard", json("{\"cents\":1200}"), 2, null));
     WorkflowControl terminate =
         new WorkflowControl("order-1", new TerminateWorkflow("operator request", null, true));
 

@@ -32,11 +32,22 @@ public sealed interface Command {
     /** @return a short description for non-determinism errors */
     String describe();
 
-    /** Run an activity (one attempt). */
-    record ScheduleTask(int taskId, String activityName, Payload input, int attempt) implements Command {
+    /**
+     * Run an activity (one attempt).
+     *
+     * @param taskQueue the queue whose workers run it, or null for the default queue; not part of
+     *                  {@link #matches}: moving an activity to another queue is a deployment choice,
+     *                  not a change of the workflow's decisions
+     */
+    record ScheduleTask(int taskId, String activityName, Payload input, int attempt, String taskQueue) implements Command {
+        /** An attempt on the default task queue. */
+        public ScheduleTask(int taskId, String activityName, Payload input, int attempt) {
+            this(taskId, activityName, input, attempt, null);
+        }
+
         @Override
         public Object toEvent() {
-            return new TaskScheduled(taskId, activityName, input, attempt);
+            return new TaskScheduled(taskId, activityName, input, attempt, taskQueue);
         }
 
         @Override

@@ -538,9 +538,9 @@ public final class WorkflowExecution implements WorkflowContext {
         return task;
     }
 
-    private CompletableTask<Payload> scheduleAttempt(String name, Payload payload, int attempt) {
+    private CompletableTask<Payload> scheduleAttempt(String name, Payload payload, int attempt, String taskQueue) {
         int id = nextSequenceId++;
-        return issue(new ScheduleTask(id, name, payload, attempt), id, name, -1);
+        return issue(new ScheduleTask(id, name, payload, attempt, taskQueue), id, name, -1);
     }
 
     private CompletableTask<Payload> startTimer(long fireAt) {
@@ -667,7 +667,8 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         Payload payload = converter.serialize(activityInput);
         CompletableTask<Payload> result = new CompletableTask<>(this);
-        attempt(n -> scheduleAttempt(name, payload, n), 1, options == null ? null : options.retryPolicy(), currentTime, result);
+        String taskQueue = options == null ? null : options.taskQueue();
+        attempt(n -> scheduleAttempt(name, payload, n, taskQueue), 1, options == null ? null : options.retryPolicy(), currentTime, result);
         return result.map(p -> converter.deserialize(p, resultType));
     }
 

@@ -36,11 +36,11 @@ final class History {
     }
 
     History scheduled(int id, String activity, Object input) {
-        return add(new TaskScheduled(id, activity, JSON.serialize(input), 1));
+        return add(new TaskScheduled(id, activity, JSON.serialize(input), 1, null));
     }
 
     History scheduled(int id, String activity, Object input, int attempt) {
-        return add(new TaskScheduled(id, activity, JSON.serialize(input), attempt));
+        return add(new TaskScheduled(id, activity, JSON.serialize(input), attempt, null));
     }
 
     History completed(int id, Object output) {

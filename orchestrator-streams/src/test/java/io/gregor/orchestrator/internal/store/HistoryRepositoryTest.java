@@ -85,7 +85,7 @@ class HistoryRepositoryTest {
     }
 
     private static HistoryEvent scheduled(int taskId) {
-        return event(new TaskScheduled(taskId, "Echo", null, 1));
+        return event(new TaskScheduled(taskId, "Echo", null, 1, null));
     }
 
     private static HistoryEvent event(Object body) {
