@@ -39,12 +39,23 @@ final class CliRunner {
 
     /** Runs {@code describe ID -o json} until the instance has {@code status}. */
     void awaitStatus(String instanceId, String status) {
+        awaitStatus(instanceId, status, null);
+    }
+
+    /** Runs {@code describe ID} until the instance has this status and, unless null, this custom status. */
+    void awaitStatus(String instanceId, String status, String customStatus) {
         String[] last = {""};
         Await.until(TIMEOUT, () -> {
             Result result = run("describe", instanceId, "-o", "json");
             last[0] = result.out() + result.err();
-            return result.exitCode() == 0 && Json.parse("describe", result.out()).path("runtimeStatus").asText().equals(status);
-        }, () -> "instance " + instanceId + " to be " + status + " (last: " + last[0] + ")");
+            if (result.exitCode() != 0) {
+                return false;
+            }
+            var instance = Json.parse("describe", result.out());
+            return instance.path("runtimeStatus").asText().equals(status)
+                    && (customStatus == null || instance.path("customStatus").asText().equals(customStatus));
+        }, () -> "instance " + instanceId + " to be " + status + (customStatus == null ? "" : " with custom status '" + customStatus + "'")
+                + " (last: " + last[0] + ")");
     }
 
     /** Runs {@code describe ID} until the server no longer knows the instance. */

@@ -53,7 +53,8 @@ class GregorCliTest {
     private static String waitingApproval() {
         String id = uniqueId("approval");
         assertThat(gregor.run("run", "ApprovalWorkflow", "-i", id).exitCode()).isZero();
-        gregor.awaitStatus(id, "RUNNING");
+        // RUNNING comes a step before the custom status, which is set once the approval was requested.
+        gregor.awaitStatus(id, "RUNNING", "waiting for approval");
         return id;
     }
 

@@ -1,6 +1,7 @@
 package io.gregor.schemas.payload;
 
 import io.gregor.schemas.avro.Payload;
+import io.gregor.schemas.registry.SchemaRegistryClient;
 
 /**
  * Converts user values (workflow and activity inputs and outputs, event data) to and from
@@ -36,5 +37,18 @@ public interface DataConverter {
    */
   static DataConverter defaultConverter() {
     return DefaultDataConverter.INSTANCE;
+  }
+
+  /**
+   * A converter that writes Avro records in the Confluent wire format with their schema
+   * registered under the record's full name (encoding {@value
+   * RegistryAvroDataConverter#AVRO_CONFLUENT}), so stock Confluent deserializers decode them;
+   * other values go JSON, and all three encodings are read.
+   *
+   * @param registry where schemas are registered and looked up; the caller closes it
+   * @return a new {@link RegistryAvroDataConverter}
+   */
+  static DataConverter avroWithRegistry(SchemaRegistryClient registry) {
+    return new RegistryAvroDataConverter(registry);
   }
 }

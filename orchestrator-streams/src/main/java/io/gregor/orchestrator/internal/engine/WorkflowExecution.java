@@ -37,6 +37,7 @@ import io.gregor.schemas.avro.WorkflowStarted;
 import io.gregor.schemas.avro.WorkflowSuspended;
 import io.gregor.schemas.avro.WorkflowTerminated;
 import io.gregor.schemas.payload.DataConverter;
+import io.gregor.schemas.registry.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +100,8 @@ public final class WorkflowExecution implements WorkflowContext {
     private CompletableTask<?> blockedOn;
     private Command completion;
     private boolean ended;
+    /** A transient schema-registry failure the code ran into: the step's failure, not the workflow's. */
+    private RuntimeException registryOutage;
     private boolean started;
     private boolean suspended;
     private Payload customStatus;
@@ -484,6 +487,12 @@ public final class WorkflowExecution implements WorkflowContext {
     }
 
     private void afterRun() {
+        if (registryOutage != null) {
+            // Thrown out of the step so that its transaction aborts and the input is processed again once the
+            // registry answers; recording FailWorkflow would end the instance for good over an outage.
+            throw new IllegalStateException("Expected the schema registry to serve a payload of instance " + instanceId
+                    + ", but it could not now; the step is not recorded and runs again", registryOutage);
+        }
         if (thread.isFinished() && completion == null && !ended) {
             throw new IllegalStateException("Expected workflow code of instance " + instanceId + " to return or fail, but it ended without either");
         }
@@ -502,6 +511,10 @@ public final class WorkflowExecution implements WorkflowContext {
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError vme) {
                 throw vme;
+            }
+            if (SchemaRegistryException.isTransient(t)) {
+                registryOutage = t instanceof RuntimeException runtime ? runtime : new IllegalStateException(t);
+                return;
             }
             completion = new FailWorkflow(Failures.of(t));
             if (!replaying) {

@@ -20,12 +20,16 @@ import io.gregor.orchestrator.internal.engine.Command.ScheduleTask;
 import io.gregor.schemas.avro.EventRaised;
 import io.gregor.schemas.avro.FailureDetails;
 import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TimerFired;
 import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
 import io.gregor.schemas.avro.WorkflowSuspended;
+import io.gregor.schemas.payload.DataConverter;
+import io.gregor.schemas.registry.SchemaRegistryException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +65,29 @@ class WorkflowExecutionTest {
 
         assertThat(commands).containsExactly(new ScheduleTask(0, "A", JSON.serialize("in"), 1));
         assertThat(e.historyLength()).isEqualTo(2);
+    }
+
+    @Test
+    void aRegistryOutageWhileTheCodeReadsAPayloadFailsTheStepNotTheWorkflow() {
+        DataConverter registryDown = new DataConverter() {
+            @Override
+            public Payload serialize(Object value) {
+                return JSON.serialize(value);
+            }
+
+            @Override
+            public <T> T deserialize(Payload payload, Class<T> type) {
+                throw new SchemaRegistryException("Expected a schema registry to answer GET /schemas/ids/7, but found: timeout",
+                        new HttpTimeoutException("request timed out"), true);
+            }
+        };
+        WorkflowExecution e = executions.track(new WorkflowExecution("wf-1", 0, "Test", CHAIN, registryDown, Duration.ofSeconds(10),
+                WorkflowCarrier.choose(true)));
+
+        assertThatThrownBy(() -> e.apply(List.of(input(T0, new WorkflowStarted("Test", JSON.serialize("in"))))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("schema registry to serve a payload of instance wf-1")
+                .hasRootCauseInstanceOf(HttpTimeoutException.class);
     }
 
     @Test
