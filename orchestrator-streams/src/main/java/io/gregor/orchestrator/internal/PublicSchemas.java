@@ -6,6 +6,7 @@ import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.StartWorkflow;
 import io.gregor.schemas.avro.WorkflowCompletion;
+import io.gregor.schemas.avro.WorkflowControl;
 import io.gregor.schemas.avro.WorkflowStatus;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.registry.SchemaRegistryException;
@@ -31,21 +32,35 @@ public final class PublicSchemas {
     }
 
     /**
+     * The public topics and the record each carries: the one list that registration and the
+     * compatibility check ({@link SubjectCompatibility}) both read.
+     *
+     * @param topics     the topic names
+     * @param taskQueues the named task queues, whose task topics are public too
+     * @return topic to value schema, in a stable order: starts, events, control, completions, status,
+     *         activity tasks, activity results, then each queue's tasks
+     */
+    public static Map<String, Schema> byTopic(Topics topics, Collection<String> taskQueues) {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        schemas.put(topics.starts(), StartWorkflow.getClassSchema());
+        schemas.put(topics.events(), ExternalEvent.getClassSchema());
+        schemas.put(topics.control(), WorkflowControl.getClassSchema());
+        schemas.put(topics.completions(), WorkflowCompletion.getClassSchema());
+        schemas.put(topics.status(), WorkflowStatus.getClassSchema());
+        schemas.put(topics.activityTasks(), ActivityTask.getClassSchema());
+        schemas.put(topics.activityResults(), ActivityResult.getClassSchema());
+        taskQueues.forEach(queue -> schemas.put(topics.activityTasks(queue), ActivityTask.getClassSchema()));
+        return schemas;
+    }
+
+    /**
      * @param registryUrl the schema registry's URL(s), as given to the orchestrator
      * @param topics      the topic names
      * @param taskQueues  the named task queues, whose task topics are public too
      */
     public static void register(String registryUrl, Topics topics, Collection<String> taskQueues) {
-        Map<String, Schema> subjects = new LinkedHashMap<>();
-        subjects.put(topics.starts(), StartWorkflow.getClassSchema());
-        subjects.put(topics.events(), ExternalEvent.getClassSchema());
-        subjects.put(topics.completions(), WorkflowCompletion.getClassSchema());
-        subjects.put(topics.status(), WorkflowStatus.getClassSchema());
-        subjects.put(topics.activityResults(), ActivityResult.getClassSchema());
-        subjects.put(topics.activityTasks(), ActivityTask.getClassSchema());
-        taskQueues.forEach(queue -> subjects.put(topics.activityTasks(queue), ActivityTask.getClassSchema()));
         try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl)) {
-            subjects.forEach((topic, schema) -> registry.register(topic + "-value", schema));
+            byTopic(topics, taskQueues).forEach((topic, schema) -> registry.register(topic + "-value", schema));
         } catch (SchemaRegistryException e) {
             LOG.warn("Could not register the public schemas at start; Gregor's serdes register them on first use: {}", e.getMessage());
         }

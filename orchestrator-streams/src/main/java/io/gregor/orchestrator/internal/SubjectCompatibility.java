@@ -39,13 +39,7 @@ public final class SubjectCompatibility {
      *         (every queue) and activity results
      */
     public static List<String> publicSubjects(Topics topics, Collection<String> taskQueues) {
-        List<String> subjects = new ArrayList<>();
-        for (String topic : List.of(topics.starts(), topics.events(), topics.control(), topics.completions(),
-                topics.status(), topics.activityTasks(), topics.activityResults())) {
-            subjects.add(topic + "-value");
-        }
-        taskQueues.forEach(queue -> subjects.add(topics.activityTasks(queue) + "-value"));
-        return subjects;
+        return PublicSchemas.byTopic(topics, taskQueues).keySet().stream().map(topic -> topic + "-value").toList();
     }
 
     /**
