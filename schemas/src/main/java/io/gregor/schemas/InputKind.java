@@ -17,6 +17,8 @@ public enum InputKind {
   CONTROL("control"),
   /** An {@code ActivityResult}, written by a worker. */
   RESULT("result"),
+  /** An {@code ActivityHeartbeat}, written by a worker while its activity runs. */
+  HEARTBEAT("heartbeat"),
   /** A {@code DurableTimer} that is due, written by the orchestrator's timer punctuator. */
   TIMER("timer"),
   /** A {@code RerunStart}: a new instance with a copied history prefix, written by the orchestrator. */

@@ -72,6 +72,7 @@ final class TopicCreator {
         new NewTopic(topics.inbox(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.activityResults(), Optional.of(inputPartitions), rf),
         new NewTopic(topics.activityTasks(), Optional.of(taskPartitions), rf),
+        new NewTopic(topics.activityCancellations(), Optional.of(partitions), rf),
         new NewTopic(topics.completions(), Optional.of(partitions), rf),
         status,
         new NewTopic(topics.deadLetters(), Optional.of(partitions), rf));

@@ -128,6 +128,18 @@ public final class Topics {
   }
 
   /**
+   * Internal: the orchestrator's word that it no longer wants an attempt's result (its instance
+   * ended, the task lost an anyOf, or the attempt timed out), keyed by {@code
+   * <instanceId>/<taskId>}. Workers read every partition and tell the running activity on its
+   * next heartbeat.
+   *
+   * @return {@code <prefix>.activity-cancellations}
+   */
+  public String activityCancellations() {
+    return prefix + ".activity-cancellations";
+  }
+
+  /**
    * Internal: the one topic the orchestrator processes, keyed by instance id. Workers write
    * activity results here; the orchestrator forwards starts, events and control requests here
    * from their own topics, and writes due timers here. Each record says what it is in the
@@ -203,12 +215,12 @@ public final class Topics {
   /**
    * Every Gregor topic of this prefix but those of named task queues.
    *
-   * @return all nine topic names
+   * @return all ten topic names
    */
   public List<String> all() {
     return List.of(
-        starts(), events(), control(), activityTasks(), activityResults(), inbox(), completions(),
-        status(), deadLetters());
+        starts(), events(), control(), activityTasks(), activityResults(), activityCancellations(),
+        inbox(), completions(), status(), deadLetters());
   }
 
   /**

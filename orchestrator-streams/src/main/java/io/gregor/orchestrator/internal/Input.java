@@ -1,5 +1,6 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.schemas.avro.ActivityHeartbeat;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ChildWorkflowEnded;
 import io.gregor.schemas.avro.DurableTimer;
@@ -43,6 +44,14 @@ sealed interface Input {
         @Override
         public String instanceId() {
             return result.getInstanceId();
+        }
+    }
+
+    /** A worker's heartbeat for a running attempt. */
+    record Heartbeat(ActivityHeartbeat heartbeat) implements Input {
+        @Override
+        public String instanceId() {
+            return heartbeat.getInstanceId();
         }
     }
 

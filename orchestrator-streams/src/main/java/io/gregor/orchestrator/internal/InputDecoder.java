@@ -2,6 +2,7 @@ package io.gregor.orchestrator.internal;
 
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityHeartbeat;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ChildWorkflowEnded;
 import io.gregor.schemas.avro.DurableTimer;
@@ -30,6 +31,7 @@ final class InputDecoder {
     private final AvroSerde<ExternalEvent> events;
     private final AvroSerde<WorkflowControl> controls;
     private final AvroSerde<ActivityResult> results;
+    private final AvroSerde<ActivityHeartbeat> heartbeats;
     private final AvroSerde<DurableTimer> timers;
     private final AvroSerde<RerunStart> reruns;
     private final AvroSerde<ChildWorkflowEnded> childEnds;
@@ -40,6 +42,7 @@ final class InputDecoder {
         this.events = new AvroSerde<>(registry, ExternalEvent.class);
         this.controls = new AvroSerde<>(registry, WorkflowControl.class);
         this.results = new AvroSerde<>(registry, ActivityResult.class);
+        this.heartbeats = new AvroSerde<>(registry, ActivityHeartbeat.class);
         this.timers = new AvroSerde<>(registry, DurableTimer.class);
         this.reruns = new AvroSerde<>(registry, RerunStart.class);
         this.childEnds = new AvroSerde<>(registry, ChildWorkflowEnded.class);
@@ -75,6 +78,7 @@ final class InputDecoder {
             }
             case CONTROL -> new Input.Control(controls.deserialize(topic, value));
             case RESULT -> new Input.Result(results.deserialize(topic, value));
+            case HEARTBEAT -> new Input.Heartbeat(heartbeats.deserialize(topic, value));
             case TIMER -> new Input.TimerDue(timers.deserialize(topic, value));
             case RERUN -> new Input.Rerun(reruns.deserialize(topic, value));
             case CHILD -> new Input.ChildEnded(childEnds.deserialize(topic, value));

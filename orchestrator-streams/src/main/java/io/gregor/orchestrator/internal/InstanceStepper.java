@@ -160,7 +160,7 @@ final class InstanceStepper {
         OpenWork open = OpenWork.of(copied);
         for (TaskScheduled task : open.activities().values()) {
             outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), task.getTaskId(), task.getActivityName(),
-                    task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now)), task.getTaskQueue(), TaskTelemetry.traceParent(meta), now);
+                    task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now), null, null, null), task.getTaskQueue(), TaskTelemetry.traceParent(meta), now);
         }
         open.timers().forEach((timerId, fireAt) -> timers.schedule(new DurableTimer(meta.getInstanceId(), timerId, Instant.ofEpochMilli(fireAt))));
         // The copied children belong to the source: starting them again under their ids is refused, which fails the task rather than leave it waiting.
@@ -319,7 +319,7 @@ final class InstanceStepper {
         switch (command) {
             case Command.ScheduleTask t -> {
                 outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), t.taskId(), t.activityName(), t.input(),
-                        t.attempt(), Instant.ofEpochMilli(now)), t.taskQueue(), TaskTelemetry.traceParent(meta), now);
+                        t.attempt(), Instant.ofEpochMilli(now), null, null, null), t.taskQueue(), TaskTelemetry.traceParent(meta), now);
                 telemetry.taskScheduled(t.activityName(), t.attempt());
             }
             case Command.CreateTimer t -> timers.schedule(new DurableTimer(meta.getInstanceId(), t.timerId(), Instant.ofEpochMilli(t.fireAt())));

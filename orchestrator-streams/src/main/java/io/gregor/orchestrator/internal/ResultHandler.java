@@ -36,7 +36,7 @@ final class ResultHandler {
                 ? new TaskCompleted(result.getTaskId(), result.getOutput())
                 : new TaskFailed(result.getTaskId(), result.getFailure() != null ? result.getFailure()
                         : FailureMapping.of("io.gregor.MissingFailureDetails",
-                                "Expected failure details in a failed result, but found none (worker " + result.getWorkerId() + ")"));
+                                "Expected failure details in a failed result, but found none (worker " + result.getWorkerId() + ")"), null);
         if (!stepper.step(meta, event, now)) {
             LOG.info("Dropped a duplicate result for task {} (attempt {}) of instance {}: the task is not open", result.getTaskId(),
                     result.getAttempt(), input.instanceId());

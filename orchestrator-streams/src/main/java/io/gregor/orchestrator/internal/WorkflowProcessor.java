@@ -113,6 +113,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
                 case Input.Event e -> events.handle(e, now, rejection);
                 case Input.Control c -> controls.handle(c, now, origin.position(), rejection);
                 case Input.Result r -> results.handle(r, now);
+                case Input.Heartbeat h -> LOG.debug("Heartbeat of task {} of instance {} (not yet handled)", h.heartbeat().getTaskId(), h.instanceId());
                 case Input.TimerDue t -> timerHandler.handle(t, now);
                 case Input.Rerun r -> rerunStarts.handle(r, now, rejection);
                 case Input.ChildEnded c -> childEnds.handle(c, now);

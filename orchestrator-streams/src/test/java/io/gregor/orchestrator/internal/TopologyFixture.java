@@ -118,7 +118,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void succeed(ActivityTask task, Object output) {
-        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true, JSON.serialize(output), null, "test-worker"));
+        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true, JSON.serialize(output), null, "test-worker", null));
     }
 
     /** As a worker does: straight to the inbox, saying it is a result. */

@@ -67,7 +67,7 @@ class AvroSerdeTest {
   @Test
   void recordsWithUnionBranchesSurviveARoundTrip() {
     HistoryEvent scheduled = new HistoryEvent(
-        CREATED, new TaskScheduled(3, "ChargeCard", json("{\"cents\":1200}"), 2, null));
+        CREATED, new TaskScheduled(3, "ChargeCard", json("{\"cents\":1200}"), 2, null, null, null, null, null));
     WorkflowControl terminate =
         new WorkflowControl("order-1", new TerminateWorkflow("operator request", null, true));
 
@@ -80,7 +80,7 @@ class AvroSerdeTest {
   @Test
   void anActivityTaskSurvivesARoundTrip() {
     ActivityTask task = new ActivityTask(
-        "order-1", "OrderWorkflow", 4, "ChargeCard", json("[1,2]"), 1, CREATED);
+        "order-1", "OrderWorkflow", 4, "ChargeCard", json("[1,2]"), 1, CREATED, null, null, null);
 
     assertThat(roundTrip(ActivityTask.class, "gregor.activity-tasks", task)).isEqualTo(task);
   }

@@ -47,7 +47,7 @@ public sealed interface Command {
 
         @Override
         public Object toEvent() {
-            return new TaskScheduled(taskId, activityName, input, attempt, taskQueue);
+            return new TaskScheduled(taskId, activityName, input, attempt, taskQueue, null, null, null, null);
         }
 
         @Override

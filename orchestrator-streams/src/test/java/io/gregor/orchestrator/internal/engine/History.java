@@ -36,11 +36,11 @@ final class History {
     }
 
     History scheduled(int id, String activity, Object input) {
-        return add(new TaskScheduled(id, activity, JSON.serialize(input), 1, null));
+        return add(new TaskScheduled(id, activity, JSON.serialize(input), 1, null, null, null, null, null));
     }
 
     History scheduled(int id, String activity, Object input, int attempt) {
-        return add(new TaskScheduled(id, activity, JSON.serialize(input), attempt, null));
+        return add(new TaskScheduled(id, activity, JSON.serialize(input), attempt, null, null, null, null, null));
     }
 
     History completed(int id, Object output) {
@@ -48,7 +48,7 @@ final class History {
     }
 
     History failed(int id, String type, String message) {
-        return add(new TaskFailed(id, new FailureDetails(type, message, null, false)));
+        return add(new TaskFailed(id, new FailureDetails(type, message, null, false), null));
     }
 
     History timerCreated(int id, long fireAt) {

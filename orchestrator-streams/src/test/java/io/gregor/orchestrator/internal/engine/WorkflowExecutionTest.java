@@ -549,6 +549,6 @@ class WorkflowExecutionTest {
     }
 
     private static TaskFailed failure(int taskId) {
-        return new TaskFailed(taskId, new FailureDetails("java.io.IOException", "boom", null, false));
+        return new TaskFailed(taskId, new FailureDetails("java.io.IOException", "boom", null, false), null);
     }
 }

@@ -85,7 +85,7 @@ class HistoryRepositoryTest {
     }
 
     private static HistoryEvent scheduled(int taskId) {
-        return event(new TaskScheduled(taskId, "Echo", null, 1, null));
+        return event(new TaskScheduled(taskId, "Echo", null, 1, null, null, null, null, null));
     }
 
     private static HistoryEvent event(Object body) {
