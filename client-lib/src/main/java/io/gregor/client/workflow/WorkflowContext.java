@@ -53,6 +53,28 @@ public interface WorkflowContext {
     Logger getLogger();
 
     /**
+     * Whether this instance runs the new code of a change, so that workflow code can change while
+     * instances are in flight. Guard the change with it:
+     *
+     * <pre>{@code
+     * if (ctx.isPatched("send-receipt")) {
+     *     ctx.callActivity("SendReceipt", order).await();   // the new step
+     * }
+     * }</pre>
+     *
+     * <p>An instance that reached this point before the change was deployed replays the old
+     * branch ({@code false}); every other instance takes the new one ({@code true}) and records
+     * that in its history, so it answers {@code true} on every replay. Within one run the answer
+     * for a change id never changes. Once no instance that ran the old code is left (completed
+     * and purged), the guard can be removed, keeping the new branch: the recorded patch needs no
+     * code to match it.
+     *
+     * @param changeId names the change; unique within the workflow, never reused for another change
+     * @return true to run the new code, false to run the code the instance ran before
+     */
+    boolean isPatched(String changeId);
+
+    /**
      * Sets a small, queryable status (converted to JSON), e.g. progress for a dashboard.
      *
      * @param status the new custom status, or null to clear it

@@ -235,6 +235,23 @@ final class InstanceStepper {
         return true;
     }
 
+    /**
+     * Runs a stalled instance's code again without a new input, as fixed code deployed since would
+     * on its next input: replay either passes now and the instance runs on from where it stopped,
+     * or it stalls again with the current reason.
+     */
+    void retry(InstanceMetadata meta, long now) {
+        Step step = new Step(meta);
+        WorkflowExecution execution;
+        try {
+            execution = load(meta);
+        } catch (RuntimeException e) {
+            stall(step, e);
+            return;
+        }
+        execute(step, execution, List.of(), monotonic(now, meta, execution));
+    }
+
     /** Ends a live instance: its open timers are read from its history, which is read once, here. */
     void terminate(InstanceMetadata meta, TerminateWorkflow request, long now) {
         Step step = new Step(meta);
@@ -335,6 +352,9 @@ final class InstanceStepper {
                     .setParentTaskId(c.taskId()).build(), TaskTelemetry.traceParent(meta), now);
             case Command.ContinueAsNew c -> {
                 // the next generation starts in execute(), once this one's commands are recorded
+            }
+            case Command.RecordPatch p -> {
+                // only recorded: replay reads it back
             }
         }
     }

@@ -15,6 +15,7 @@ import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ExternalEvent;
 import io.gregor.schemas.avro.FailureDetails;
 import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.ResumeWorkflow;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.WorkflowCompletion;
 import io.gregor.schemas.avro.WorkflowStatus;
@@ -224,7 +225,7 @@ class OrchestratorTopologyTest {
         start("sleep-3", "Sleeper", null);
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|timer|rerun|child on "
+        assertThat(header(dead, "gregor.error.reason")).isEqualTo("Expected a gregor.input header of start|event|control|result|heartbeat|timer|rerun|child on "
                 + topics.inbox() + ", but found none");
         assertThat(header(dead, "gregor.error.topic")).isEqualTo(topics.inbox());
         assertThat(statuses.readValuesToList()).extracting(WorkflowStatus::getInstanceId).containsExactly("sleep-3");
@@ -276,6 +277,28 @@ class OrchestratorTopologyTest {
         succeed(second, "b");
 
         assertThat(second.getActivityName()).isEqualTo("B");
+        assertThat(outputOf(completions.readValue())).isEqualTo("b");
+    }
+
+    @Test
+    void resumingAStalledInstanceAfterTheFixRunsItOnWithoutWaitingForAnInput() {
+        startDriver(0);
+        start("nd-2", "Chain", "x");
+        ActivityTask first = tasks.readValue();
+        CHANGED_CODE.set(true);
+        succeed(first, "a");
+        gregor.control("nd-2", new ResumeWorkflow("still broken"));
+        assertThat(gregor.instance("nd-2").getStatus()).isEqualTo(RuntimeStatus.STALLED);
+        assertThat(tasks.isEmpty()).isTrue();
+
+        CHANGED_CODE.set(false); // "deploy the fix"
+        gregor.control("nd-2", new ResumeWorkflow("fixed"));
+
+        assertThat(gregor.instance("nd-2").getStatus()).isEqualTo(RuntimeStatus.RUNNING);
+        assertThat(gregor.instance("nd-2").getFailure()).isNull();
+        ActivityTask second = tasks.readValue();
+        assertThat(second.getActivityName()).isEqualTo("B");
+        succeed(second, "b");
         assertThat(outputOf(completions.readValue())).isEqualTo("b");
     }
 

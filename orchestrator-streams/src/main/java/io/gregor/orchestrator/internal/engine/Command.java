@@ -11,6 +11,7 @@ import io.gregor.schemas.avro.TimerCreated;
 import io.gregor.schemas.avro.WorkflowCompleted;
 import io.gregor.schemas.avro.WorkflowContinuedAsNew;
 import io.gregor.schemas.avro.WorkflowFailed;
+import io.gregor.schemas.avro.WorkflowPatched;
 import java.time.Instant;
 import java.util.List;
 
@@ -178,6 +179,27 @@ public sealed interface Command {
         @Override
         public String describe() {
             return "ContinueAsNew";
+        }
+    }
+
+    /**
+     * Record that the code took the new branch of a change ({@code isPatched}). It takes no
+     * sequence id, so adding or removing a guard never shifts the ids of the commands after it.
+     */
+    record RecordPatch(String changeId) implements Command {
+        @Override
+        public Object toEvent() {
+            return new WorkflowPatched(changeId);
+        }
+
+        @Override
+        public boolean matches(Object recorded) {
+            return recorded instanceof WorkflowPatched p && p.getChangeId().equals(changeId);
+        }
+
+        @Override
+        public String describe() {
+            return "RecordPatch('" + changeId + "')";
         }
     }
 }

@@ -13,6 +13,7 @@ import io.gregor.orchestrator.internal.engine.Command.CompleteWorkflow;
 import io.gregor.orchestrator.internal.engine.Command.ContinueAsNew;
 import io.gregor.orchestrator.internal.engine.Command.CreateTimer;
 import io.gregor.orchestrator.internal.engine.Command.FailWorkflow;
+import io.gregor.orchestrator.internal.engine.Command.RecordPatch;
 import io.gregor.orchestrator.internal.engine.Command.ScheduleChild;
 import io.gregor.orchestrator.internal.engine.Command.ScheduleTask;
 import io.gregor.schemas.Failures;
@@ -32,6 +33,7 @@ import io.gregor.schemas.avro.TimerFired;
 import io.gregor.schemas.avro.WorkflowCompleted;
 import io.gregor.schemas.avro.WorkflowContinuedAsNew;
 import io.gregor.schemas.avro.WorkflowFailed;
+import io.gregor.schemas.avro.WorkflowPatched;
 import io.gregor.schemas.avro.WorkflowResumed;
 import io.gregor.schemas.avro.WorkflowStarted;
 import io.gregor.schemas.avro.WorkflowSuspended;
@@ -79,6 +81,12 @@ import org.slf4j.LoggerFactory;
  * instance, and its end arrives as {@link ChildWorkflowCompleted} or {@link ChildWorkflowFailed}.
  * {@link #continueAsNew} ends the execution with a {@link ContinueAsNew} command carrying the
  * events no code consumed; the orchestrator starts the next generation with a new execution.
+ *
+ * <p>{@link #isPatched} answers from the whole history, not from the event at hand: replay first
+ * collects every {@link WorkflowPatched} the instance recorded. Code replaying a point it reached
+ * before a change was deployed finds no patch and takes the old branch; code running live takes
+ * the new one and records it. Patches take no sequence id, so guards can come and go without
+ * shifting the ids the other commands are matched by.
  */
 public final class WorkflowExecution implements WorkflowContext {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
@@ -144,6 +152,12 @@ public final class WorkflowExecution implements WorkflowContext {
         }
     }
 
+    /** The change ids the history records as patched, collected before a replay. */
+    private final Set<String> recordedPatches = new HashSet<>();
+    /** What isPatched answered in this run, by change id: the answer never changes within a run. */
+    private final Map<String, Boolean> patches = new LinkedHashMap<>();
+    /** Patches taken live and not yet recorded; recorded before the commands they guard. */
+    private final List<Command> unmatchedPatches = new ArrayList<>();
     /** Tasks waiting for a result event, by sequence id. */
     private final Map<Integer, Open> open = new HashMap<>();
     /** Commands issued by the code and not yet matched with (replay) or recorded as (live) history. */
@@ -194,6 +208,11 @@ public final class WorkflowExecution implements WorkflowContext {
      */
     public void replay(List<HistoryEvent> past) {
         replaying = true;
+        for (HistoryEvent event : past) {
+            if (event.getEvent() instanceof WorkflowPatched patched) {
+                recordedPatches.add(patched.getChangeId());
+            }
+        }
         try {
             for (HistoryEvent event : past) {
                 applyEvent(event);
@@ -213,7 +232,9 @@ public final class WorkflowExecution implements WorkflowContext {
         for (HistoryEvent event : inputs) {
             applyEvent(event);
         }
-        List<Command> commands = new ArrayList<>(unmatched.values());
+        List<Command> commands = new ArrayList<>(unmatchedPatches);
+        unmatchedPatches.clear();
+        commands.addAll(unmatched.values());
         unmatched.clear();
         // After the new commands: a timer created and given up within one step is scheduled, then removed.
         commands.addAll(unmatchedCancels.values());
@@ -406,6 +427,9 @@ public final class WorkflowExecution implements WorkflowContext {
                 task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(), FailureMapping.toPublic(failed.getFailure())));
             }
             case WorkflowContinuedAsNew c -> matchCompletion(c, "WorkflowContinuedAsNew");
+            case WorkflowPatched p -> {
+                // Collected before the replay (recordedPatches); a patch whose guard was removed needs nothing to match it.
+            }
             case WorkflowSuspended s -> suspended = true;
             case WorkflowResumed r -> release();
             case EventRaised raised -> deliver(raised);
@@ -427,10 +451,10 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         Command issued = unmatched.remove(sequenceId);
         if (issued == null) {
-            throw NonDeterministicWorkflowException.missing(instanceId, sequenceId, recordedDescription);
+            throw NonDeterministicWorkflowException.missing(where(), sequenceId, recordedDescription);
         }
         if (!issued.matches(recorded)) {
-            throw NonDeterministicWorkflowException.mismatch(instanceId, sequenceId, recordedDescription, issued.describe());
+            throw NonDeterministicWorkflowException.mismatch(where(), sequenceId, recordedDescription, issued.describe());
         }
     }
 
@@ -441,8 +465,8 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         Command issued = unmatchedCancels.remove(recorded.getTimerId());
         if (issued == null) {
-            throw new NonDeterministicWorkflowException("Non-deterministic workflow (instance " + instanceId + "): history has "
-                    + description + ", but the code did not give up timer " + recorded.getTimerId());
+            throw NonDeterministicWorkflowException.unexpected(where(), "history has " + description
+                    + ", but the code did not give up timer " + recorded.getTimerId());
         }
     }
 
@@ -451,18 +475,23 @@ public final class WorkflowExecution implements WorkflowContext {
             throw new IllegalStateException("Expected only input events in a live step, but found " + recordedDescription);
         }
         if (completion == null || !completion.matches(recorded)) {
-            throw NonDeterministicWorkflowException.mismatch(instanceId, nextSequenceId, recordedDescription,
+            throw NonDeterministicWorkflowException.mismatch(where(), nextSequenceId, recordedDescription,
                     completion == null ? "no completion (the code has not returned)" : completion.describe());
         }
         completion = null;
         ended = true;
     }
 
+    /** Names the instance, its workflow and the changes its code asked about, for non-determinism errors. */
+    private NonDeterministicWorkflowException.Where where() {
+        return new NonDeterministicWorkflowException.Where(instanceId, workflowName, Map.copyOf(patches));
+    }
+
     private Open resolve(int sequenceId, String what) {
         Open task = open.remove(sequenceId);
         if (task == null) {
-            throw new NonDeterministicWorkflowException("Non-deterministic workflow (instance " + instanceId + "): history has "
-                    + what + " for sequence id " + sequenceId + ", but the code has no open task with that id");
+            throw NonDeterministicWorkflowException.unexpected(where(), "history has " + what + " for sequence id " + sequenceId
+                    + ", but the code has no open task with that id");
         }
         return task;
     }
@@ -664,6 +693,26 @@ public final class WorkflowExecution implements WorkflowContext {
     @Override
     public Logger getLogger() {
         return replaySafeLogger;
+    }
+
+    @Override
+    public boolean isPatched(String changeId) {
+        checkWorkflowThread("isPatched");
+        if (changeId == null || changeId.isBlank()) {
+            throw new IllegalArgumentException("Expected a change id, but found '" + changeId + "' in instance " + instanceId);
+        }
+        Boolean known = patches.get(changeId);
+        if (known != null) {
+            return known;
+        }
+        // Replaying, the code is where it was before: it took the new branch only if that was recorded.
+        boolean patched = !replaying || recordedPatches.contains(changeId);
+        if (patched && !recordedPatches.contains(changeId)) {
+            recordedPatches.add(changeId);
+            unmatchedPatches.add(new RecordPatch(changeId));
+        }
+        patches.put(changeId, patched);
+        return patched;
     }
 
     @Override
