@@ -15,6 +15,10 @@
 #   load-tests/run.sh --engine littlehorse --scenario seq10 --concurrency 16
 #   load-tests/run.sh --engine gregor,littlehorse --rounds 2     # the comparison of issue 3
 #
+# With `chaos` first, it runs the fault harness instead of the driver (README.md, "Fault harness"):
+#
+#   load-tests/run.sh chaos --scenarios orchestrator-kill,broker-kill --workflows 300 --rate 8
+#
 # Environment: JAVA_HOME (used if it is >= 21), LOADTEST_HEAP (default 2g), LOADTEST_JAVA_OPTS,
 # MVN (default mvn), LOADTEST_ALSO_MAKE (default -am: build the sibling modules from source; set it
 # empty to take them from ~/.m2), LOADTEST_REBUILD=1 to force the build.
@@ -96,10 +100,16 @@ if needs_build; then
   touch "$classpath_file" # the plugin leaves an unchanged file alone, and its age is what says the build is current
 fi
 
+main_class=io.gregor.loadtest.LoadDriver
+if [ "${1:-}" = chaos ]; then
+  main_class=io.gregor.loadtest.chaos.ChaosMain
+  shift
+fi
+
 apicurio_home="${GREGOR_APICURIO_HOME:-$(ls -d "$root"/target/apicurio-registry-* 2>/dev/null | head -n 1)}"
 cd "$here"
 # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS holds several options
 exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx"${LOADTEST_HEAP:-2g}" \
     -Dgregor.apicurio.home="$apicurio_home" \
     -Dgregor.littlehorse.server.classpath="$root/load-tests-littlehorse/lh-server/target/lh-server-classpath.txt" \
-    ${LOADTEST_JAVA_OPTS:-} -cp "$module_dir/target/classes:$(cat "$classpath_file")" io.gregor.loadtest.LoadDriver "$@"
+    ${LOADTEST_JAVA_OPTS:-} -cp "$module_dir/target/classes:$(cat "$classpath_file")" "$main_class" "$@"

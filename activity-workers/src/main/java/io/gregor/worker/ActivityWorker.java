@@ -29,6 +29,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * {@code <prefix>.dead-letters} with the reason in headers. Retries, backoff and timeouts are
  * the orchestrator's business.
  *
+ * <p>Long activities call {@link ActivityContext#heartbeat(Object)}: the worker sends throttled
+ * {@code ActivityHeartbeat}s to the inbox and the last details with the result. It reads
+ * {@code <prefix>.activity-cancellations} and cancels matching running attempts (the activity
+ * sees {@link ActivityContext#isCancelled()}, and its next heartbeat throws
+ * {@link ActivityCanceledException}); an attempt past its deadline is cancelled the same way.
+ * In share-group mode, a task delivered as often as the group's {@code share.delivery.count.limit}
+ * allows is not run again but reported failed ({@link ActivityDeliveryLimitException}), so a
+ * task that crashes its worker every time ends in the workflow's history instead of vanishing.
+ *
  * <pre>{@code
  * try (ActivityWorker worker = ActivityWorker.builder()
  *     .bootstrapServers("localhost:9092")
@@ -131,6 +140,20 @@ public final class ActivityWorker implements AutoCloseable {
   long lockRenewals() {
     synchronized (lifecycle) {
       return runtime == null ? 0 : runtime.lockRenewals();
+    }
+  }
+
+  /** Whether the worker sees cancellations written from now on; lets tests wait for it. */
+  boolean readsCancellations() {
+    synchronized (lifecycle) {
+      return runtime != null && runtime.readsCancellations();
+    }
+  }
+
+  /** How many heartbeats the worker sent; lets tests wait instead of sleeping. */
+  long heartbeatsSent() {
+    synchronized (lifecycle) {
+      return runtime == null ? 0 : runtime.heartbeatsSent();
     }
   }
 

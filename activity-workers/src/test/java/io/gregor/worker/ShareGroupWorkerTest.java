@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -109,6 +110,47 @@ class ShareGroupWorkerTest extends ActivityWorkerContractTest {
     workers.forEach(ActivityWorker::close);
     assertThat(results.readToEnd(WorkerFixture.TIMEOUT)).hasSize(1);
     assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aTaskDeliveredAsOftenAsTheLimitAllowsFailsWithTheReasonInsteadOfRunningAgain() throws Exception {
+    WorkerFixture fixture = this.fixture.track(new WorkerFixture("SHAREpoison", 1));
+    String group = fixture.defaultGroupId();
+    fixture.configureShareGroup(group, Map.of(
+        "share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2"));
+    fixture.send(fixture.task("poison", 1, "Crash", null));
+    // given a member that took the task and gave it back without a result (as a crashed
+    // worker's lapsed lock does, only faster)
+    try (KafkaShareConsumer<byte[], byte[]> crashed = new KafkaShareConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.infra.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      crashed.subscribe(List.of(fixture.topics.activityTasks()));
+      AtomicInteger released = new AtomicInteger();
+      Await.until(WorkerFixture.TIMEOUT, () -> {
+        crashed.poll(Duration.ofMillis(200)).forEach(r -> {
+          crashed.acknowledge(r, AcknowledgeType.RELEASE);
+          released.incrementAndGet();
+        });
+        return released.get() > 0;
+      }, () -> "the crashing member to take the task");
+      crashed.commitSync();
+    }
+
+    // when a worker receives the task's last delivery
+    AtomicInteger runs = new AtomicInteger();
+    fixture.start(fixture.worker(mode()).registerActivity("Crash", ctx -> runs.incrementAndGet()));
+
+    // then it reports the task failed, retriable, with the reason, and does not run it
+    ActivityResult result = fixture.results().await(1, WorkerFixture.TIMEOUT).get(0).value();
+    assertThat(result.getSucceeded()).isFalse();
+    assertThat(result.getFailure().getErrorType()).isEqualTo(ActivityDeliveryLimitException.class.getName());
+    assertThat(result.getFailure().getNonRetriable()).isFalse();
+    assertThat(result.getFailure().getMessage()).isEqualTo("Expected activity 'Crash' (instance poison,"
+        + " task 1, attempt 1) to finish, but it was delivered 2 times without a result: the worker"
+        + " running it crashed or hung each time");
+    assertThat(runs.get()).isZero();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.gregor.worker;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityCancellation;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.payload.DataConverter;
@@ -120,6 +121,28 @@ final class WorkerFixture implements AutoCloseable {
   TopicReader<String, ActivityResult> results() {
     return track(new TopicReader<>(infra.bootstrapServers(), topics.inbox(),
         new StringDeserializer(), new AvroSerde<>(registry, ActivityResult.class)));
+  }
+
+  /** The inbox as it is: results and heartbeats, told apart by their gregor.input header. */
+  TopicReader<byte[], byte[]> inbox() {
+    return track(new TopicReader<>(infra.bootstrapServers(), topics.inbox(),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+  }
+
+  /** Decodes a record value written with the registry, e.g. one read by {@link #inbox()}. */
+  <T extends org.apache.avro.specific.SpecificRecord> T decode(Class<T> type, byte[] value) {
+    try (AvroSerde<T> serde = new AvroSerde<>(registry, type)) {
+      return serde.deserialize(topics.inbox(), value);
+    }
+  }
+
+  /** Writes a cancellation as the orchestrator does: key {@code <instanceId>/<taskId>}. */
+  RecordMetadata sendCancellation(ActivityCancellation cancellation) {
+    try (AvroSerde<ActivityCancellation> serde = new AvroSerde<>(registry, ActivityCancellation.class)) {
+      byte[] value = serde.serialize(topics.activityCancellations(), cancellation);
+      String key = cancellation.getInstanceId() + "/" + cancellation.getTaskId();
+      return get(raw.send(new ProducerRecord<>(topics.activityCancellations(), key.getBytes(UTF_8), value)));
+    }
   }
 
   TopicReader<byte[], byte[]> deadLetters() {

@@ -24,7 +24,16 @@ public final class WorkflowInstanceState {
         this(status, converter, null);
     }
 
-    WorkflowInstanceState(WorkflowStatus status, DataConverter converter, String parentInstanceId) {
+    /**
+     * A state from a status record. Applications get states from {@link WorkflowClient}; this
+     * constructor is for Gregor's own modules that read the records themselves (the workflow
+     * test kit, gregor-workflow-testing).
+     *
+     * @param status           the instance's status record
+     * @param converter        decodes its values
+     * @param parentInstanceId its parent when it is a child workflow, else null
+     */
+    public WorkflowInstanceState(WorkflowStatus status, DataConverter converter, String parentInstanceId) {
         this.status = WorkflowStatus.newBuilder(Objects.requireNonNull(status, "status")).build();
         this.converter = Objects.requireNonNull(converter, "converter");
         this.parentInstanceId = parentInstanceId;

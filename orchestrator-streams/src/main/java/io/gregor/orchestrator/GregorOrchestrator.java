@@ -21,7 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import java.lang.reflect.Constructor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -560,21 +559,8 @@ public final class GregorOrchestrator implements AutoCloseable {
          * @return this
          */
         public Builder registerWorkflow(Class<? extends Workflow> type) {
-            Constructor<? extends Workflow> constructor;
-            try {
-                constructor = type.getDeclaredConstructor();
-                constructor.setAccessible(true);
-            } catch (NoSuchMethodException e) {
-                throw new IllegalArgumentException("Expected a no-argument constructor on " + type.getName()
-                        + ", but found none; register it with a factory instead", e);
-            }
-            return registerWorkflow(type.getSimpleName(), () -> {
-                try {
-                    return constructor.newInstance();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("Cannot create workflow " + type.getName() + ": " + e, e);
-                }
-            });
+            registry.register(type);
+            return this;
         }
 
         /** @return the orchestrator, not started; its HTTP API is bound already and answers 503 until it runs */

@@ -70,6 +70,22 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, Class<?> mainClass, List<String> args,
                                  Map<String, String> extraSystemProperties) {
+        return start(name, mainClass, List.of(), args, extraSystemProperties);
+    }
+
+    /**
+     * Like {@link #start(String, Class, List, Map)}, with JVM options after {@code -Xmx512m}, e.g.
+     * {@code -XX:+UseSerialGC} for fault tests that run many children on few cores.
+     *
+     * @param name                  a short name for thread and log file names
+     * @param mainClass             the class whose {@code main} the child runs
+     * @param jvmOptions            options for the child's {@code java} (a later {@code -Xmx} wins)
+     * @param args                  its program arguments
+     * @param extraSystemProperties system properties passed as {@code -Dkey=value}
+     * @return the running child; the caller closes it
+     */
+    public static ChildJvm start(String name, Class<?> mainClass, List<String> jvmOptions, List<String> args,
+                                 Map<String, String> extraSystemProperties) {
         String classPath = System.getProperty("surefire.test.class.path");
         if (classPath == null || classPath.isBlank()) {
             classPath = System.getProperty("java.class.path");
@@ -78,6 +94,7 @@ public final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Support.currentJavaExecutable());
         command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.addAll(moduleOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         // Names the directory on the command line, so a later run can tell the orphan from a reused pid.
         command.add("-Dgregor.child.directory=" + directory);

@@ -178,8 +178,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return false;
     }
 
-    /** The one-node configuration; each line is what a single broker needs to behave like a cluster. */
-    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    /**
+     * The one-node configuration; each line is what a single broker needs to behave like a cluster.
+     * {@link KafkaClusterNode} starts from it and replaces the node id, the voters and the replication settings.
+     */
+    static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
@@ -236,12 +239,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats the storage like {@code kafka-storage.sh format} does, with the latest production features. */
     private static void format(Path logDir) {
+        format(logDir, NODE_ID, Uuid.randomUuid().toString());
+    }
+
+    /** Formats one node's storage; every node of a cluster gets the same cluster id. */
+    static void format(Path logDir, int nodeId, String clusterId) {
         try {
             Files.createDirectories(logDir);
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)

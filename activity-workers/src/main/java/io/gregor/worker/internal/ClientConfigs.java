@@ -93,6 +93,24 @@ final class ClientConfigs {
     return props;
   }
 
+  /**
+   * A consumer without a group that reads every partition of the cancellations topic from its
+   * end. It reads committed records only: the orchestrator writes cancellations in its
+   * transactions, and an aborted decision must not stop an activity.
+   */
+  Map<String, Object> cancellationConsumer() {
+    Map<String, Object> props = common("cancellations");
+    applyOverrides(props, consumerKeys(false));
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return props;
+  }
+
   /** An idempotent producer for results and dead letters; keys and values arrive serialized. */
   Map<String, Object> producer() {
     Map<String, Object> props = common("producer");

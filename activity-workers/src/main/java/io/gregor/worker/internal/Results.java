@@ -17,12 +17,22 @@ final class Results {
 
   private Results() {}
 
-  static ActivityResult succeeded(ActivityTask task, String workerId, Payload output) {
-    return base(task, workerId).setSucceeded(true).setOutput(output).build();
+  /**
+   * @param details the attempt's latest heartbeat details (else the previous attempt's), for
+   *     the next attempt to resume from
+   */
+  static ActivityResult succeeded(ActivityTask task, String workerId, Payload output, Payload details) {
+    return base(task, workerId).setSucceeded(true).setOutput(output).setHeartbeatDetails(details).build();
   }
 
+  /** A failure, passing on the details {@link #succeeded} describes. */
+  static ActivityResult failed(ActivityTask task, String workerId, FailureDetails failure, Payload details) {
+    return base(task, workerId).setSucceeded(false).setFailure(failure).setHeartbeatDetails(details).build();
+  }
+
+  /** A failure of an attempt that did not run: the previous attempt's details are passed on. */
   static ActivityResult failed(ActivityTask task, String workerId, FailureDetails failure) {
-    return base(task, workerId).setSucceeded(false).setFailure(failure).build();
+    return failed(task, workerId, failure, task.getHeartbeatDetails());
   }
 
   private static ActivityResult.Builder base(ActivityTask task, String workerId) {
@@ -30,6 +40,7 @@ final class Results {
         .setInstanceId(task.getInstanceId())
         .setTaskId(task.getTaskId())
         .setAttempt(task.getAttempt())
+        .setGeneration(task.getGeneration())
         .setWorkerId(workerId)
         .setOutput(null)
         .setFailure(null);

@@ -33,6 +33,10 @@ final class ShareGroupSetup {
   static final String AUTO_OFFSET_RESET = "share.auto.offset.reset";
   /** Group config: whether uncommitted transactional records are delivered. */
   static final String ISOLATION_LEVEL = "share.isolation.level";
+  /** Group config: how often a record is delivered before the broker archives it. */
+  static final String DELIVERY_COUNT_LIMIT = "share.delivery.count.limit";
+  /** The broker's default of group.share.delivery.count.limit (Kafka 4.3). */
+  static final int DEFAULT_DELIVERY_COUNT_LIMIT = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(ShareGroupSetup.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -43,8 +47,11 @@ final class ShareGroupSetup {
   /**
    * Sets the group configs, logging (not throwing) on failure: the worker still runs, e.g. when
    * it may not alter configs and operators set them up beforehand.
+   *
+   * @return the group's delivery count limit, as the broker describes it; the broker default if
+   *     it cannot be read
    */
-  static void configure(Map<String, Object> adminProps, String groupId, String isolationLevel) {
+  static int configure(Map<String, Object> adminProps, String groupId, String isolationLevel) {
     Map<String, String> wanted = Map.of(AUTO_OFFSET_RESET, "earliest", ISOLATION_LEVEL, isolationLevel);
     ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
     Collection<AlterConfigOp> ops = wanted.entrySet().stream()
@@ -53,8 +60,9 @@ final class ShareGroupSetup {
     try (Admin admin = Admin.create(adminProps)) {
       admin.incrementalAlterConfigs(Map.of(group, ops)).all()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      awaitVisible(admin, group, wanted);
+      Config config = awaitVisible(admin, group, wanted);
       LOG.debug("Share group {} configured with {}", groupId, wanted);
+      return deliveryLimitOf(config);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -63,13 +71,27 @@ final class ShareGroupSetup {
           + " them, tasks written before the group first started may be skipped.",
           wanted, groupId, cause.toString());
     }
+    return DEFAULT_DELIVERY_COUNT_LIMIT;
+  }
+
+  /** The group's limit, which the broker describes with its default when the group sets none. */
+  static int deliveryLimitOf(Config config) {
+    ConfigEntry entry = config == null ? null : config.get(DELIVERY_COUNT_LIMIT);
+    if (entry == null || entry.value() == null) {
+      return DEFAULT_DELIVERY_COUNT_LIMIT;
+    }
+    try {
+      return Integer.parseInt(entry.value());
+    } catch (NumberFormatException e) {
+      return DEFAULT_DELIVERY_COUNT_LIMIT;
+    }
   }
 
   /**
    * The controller accepts the change before every broker applied it; the share coordinator
    * reads it from the broker's metadata, so wait until describeConfigs shows it.
    */
-  private static void awaitVisible(Admin admin, ConfigResource group, Map<String, String> wanted)
+  private static Config awaitVisible(Admin admin, ConfigResource group, Map<String, String> wanted)
       throws ExecutionException, InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
@@ -80,7 +102,7 @@ final class ShareGroupSetup {
         return entry != null && e.getValue().equals(entry.value());
       });
       if (visible) {
-        return;
+        return config;
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("Expected group configs " + wanted + " to become visible within "

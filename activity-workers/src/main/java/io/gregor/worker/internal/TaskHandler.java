@@ -8,9 +8,12 @@ import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.registry.SchemaRegistryException;
 import io.gregor.worker.Activity;
+import io.gregor.worker.ActivityCanceledException;
+import io.gregor.worker.ActivityDeliveryLimitException;
 import io.gregor.worker.ActivityNotRegisteredException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,14 +42,19 @@ final class TaskHandler {
   private final DeadLetterWriter deadLetters;
   private final BooleanSupplier abandoned;
   private final WorkerTelemetry telemetry;
+  private final RunningAttempts attempts;
+  private final IntSupplier deliveryLimit;
 
   /**
    * @param abandoned true once the worker stopped waiting for running activities: their results
    *     must not be written, because their records were already released to other workers
+   * @param attempts where running attempts are found by cancellations
+   * @param deliveryLimit the share group's delivery count limit; 0 when records carry no count
    */
   TaskHandler(WorkerSettings settings, Producer<byte[], byte[]> producer,
       Deserializer<ActivityTask> taskDeserializer, Serializer<ActivityResult> resultSerializer,
-      BooleanSupplier abandoned, WorkerTelemetry telemetry) {
+      BooleanSupplier abandoned, WorkerTelemetry telemetry, RunningAttempts attempts,
+      IntSupplier deliveryLimit) {
     this.settings = settings;
     this.producer = producer;
     this.taskDeserializer = taskDeserializer;
@@ -55,6 +63,8 @@ final class TaskHandler {
         new DeadLetterWriter(producer, settings.topics().deadLetters(), settings.workerId());
     this.abandoned = abandoned;
     this.telemetry = telemetry;
+    this.attempts = attempts;
+    this.deliveryLimit = deliveryLimit;
   }
 
   Outcome handle(ConsumerRecord<byte[], byte[]> record) {
@@ -76,6 +86,9 @@ final class TaskHandler {
     LOG.debug("Running activity {} for {}/{} attempt {} (record {}, delivery {})",
         task.getActivityName(), task.getInstanceId(), task.getTaskId(), task.getAttempt(),
         RecordId.of(record), record.deliveryCount().map(String::valueOf).orElse("-"));
+    if (isLastDelivery(record)) {
+      return publish(task, deliveryLimitReached(task, record.deliveryCount().orElseThrow()));
+    }
     long started = System.nanoTime();
     WorkerTelemetry.Attempt attempt = telemetry.begin(record.headers(), task);
     ActivityResult result = execute(task);
@@ -114,14 +127,44 @@ final class TaskHandler {
       LOG.warn(missing.getMessage());
       return Results.failed(task, workerId, Failures.of(missing, true));
     }
+    TaskContext context = attempts.begin(task);
     try {
-      Object output = activity.run(new TaskContext(task, settings.dataConverter()));
-      return Results.succeeded(task, workerId, settings.dataConverter().serialize(output));
+      if (context.isCancelled()) {
+        // Cancelled before it started (or past its deadline): not worth running. The result
+        // says why; the orchestrator drops it if it no longer waits for this attempt.
+        throw new ActivityCanceledException("Expected to run activity '" + task.getActivityName()
+            + "' (" + context.describe() + "), but it was cancelled before it started: "
+            + context.cancelReason(), context.cancelReason());
+      }
+      Object output = activity.run(context);
+      return Results.succeeded(task, workerId, settings.dataConverter().serialize(output), context.details());
     } catch (Throwable thrown) {
       // Anything the activity throws (Errors included) is that attempt's failure; the worker
       // itself is fine and the orchestrator decides whether to retry.
-      return Results.failed(task, workerId, Failures.of(Results.unwrap(thrown)));
+      return Results.failed(task, workerId, Failures.of(Results.unwrap(thrown)), context.details());
+    } finally {
+      attempts.end(context);
     }
+  }
+
+  /**
+   * Whether this is the last delivery the share group will make of the record: its earlier
+   * deliveries all ended without a result (the worker crashed, hung or stopped), so running it
+   * once more would likely end the same way, after which the broker archives the record and the
+   * workflow would never hear of it. A limit of 1 leaves no earlier delivery: it runs.
+   */
+  private boolean isLastDelivery(ConsumerRecord<byte[], byte[]> record) {
+    int limit = deliveryLimit.getAsInt();
+    return limit > 1 && record.deliveryCount().map(count -> count >= limit).orElse(false);
+  }
+
+  private ActivityResult deliveryLimitReached(ActivityTask task, short deliveries) {
+    var poison = new ActivityDeliveryLimitException("Expected activity '" + task.getActivityName()
+        + "' (instance " + task.getInstanceId() + ", task " + task.getTaskId() + ", attempt "
+        + task.getAttempt() + ") to finish, but it was delivered " + deliveries + " times without a"
+        + " result: the worker running it crashed or hung each time");
+    LOG.warn("{}. Not running it again; reporting it failed.", poison.getMessage());
+    return Results.failed(task, settings.workerId(), Failures.of(poison));
   }
 
   private Outcome publish(ActivityTask task, ActivityResult result) {

@@ -1,16 +1,20 @@
 package io.gregor.worker.internal;
 
+import io.gregor.schemas.avro.ActivityCancellation;
+import io.gregor.schemas.avro.ActivityHeartbeat;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.gregor.schemas.serde.AvroSerde;
 import io.gregor.worker.ConsumptionMode;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -44,6 +48,11 @@ public final class WorkerRuntime implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final Runnable setup;
   private final TaskLag lag;
+  private final HeartbeatSender heartbeats;
+  /** The share group's delivery count limit, read when the group is set up; 0 for a consumer group. */
+  private final AtomicInteger deliveryLimit;
+  private final CancellationListener cancellations;
+  private final Thread cancellationThread;
   private MetricsServer metrics;
   private Thread starter;
 
@@ -56,27 +65,39 @@ public final class WorkerRuntime implements AutoCloseable {
     this.registry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
     this.producer = new KafkaProducer<>(configs.producer());
     AtomicBoolean abandoned = new AtomicBoolean();
+    this.heartbeats = new HeartbeatSender(producer, new AvroSerde<>(registry, ActivityHeartbeat.class),
+        settings.topics(), settings.workerId());
+    RunningAttempts attempts = new RunningAttempts(settings.dataConverter(), heartbeats, Clock.systemUTC());
+    this.deliveryLimit = new AtomicInteger(settings.mode() == ConsumptionMode.SHARE_GROUP
+        ? ShareGroupSetup.DEFAULT_DELIVERY_COUNT_LIMIT : 0);
     this.handler = new TaskHandler(settings, producer,
         new AvroSerde<>(registry, ActivityTask.class), new AvroSerde<>(registry, ActivityResult.class),
-        abandoned::get, telemetry);
+        abandoned::get, telemetry, attempts, deliveryLimit::get);
     this.dispatcher = new ActivityDispatcher(
         settings.maxConcurrency(), settings.workerId(), handler, abandoned);
     try {
       for (int i = 0; i < settings.consumers(); i++) {
         loops.add(newLoop(configs.forConsumer(i), settings.workerId() + "/consumer-" + i));
       }
+      this.cancellations = new CancellationListener(new KafkaConsumer<>(configs.cancellationConsumer()),
+          new AvroSerde<>(registry, ActivityCancellation.class), attempts,
+          settings.topics().activityCancellations());
     } catch (RuntimeException e) {
       loops.forEach(PollLoop::closeConsumer);
+      heartbeats.close();
       producer.close(Duration.ZERO);
       registry.close();
       throw e;
     }
     this.setup = settings.mode() == ConsumptionMode.SHARE_GROUP
-        ? () -> ShareGroupSetup.configure(configs.admin(), settings.groupId(), settings.isolationLevel())
+        ? () -> deliveryLimit.set(
+            ShareGroupSetup.configure(configs.admin(), settings.groupId(), settings.isolationLevel()))
         : () -> { };
     for (PollLoop loop : loops) {
       threads.add(Thread.ofPlatform().name("gregor-worker-" + loop.name + "-poll").unstarted(loop));
     }
+    this.cancellationThread = Thread.ofPlatform()
+        .name("gregor-worker-" + settings.workerId() + "-cancellations").unstarted(cancellations);
   }
 
   private PollLoop newLoop(ClientConfigs configs, String name) {
@@ -116,6 +137,7 @@ public final class WorkerRuntime implements AutoCloseable {
     }
     // Off the caller's thread, as start() must not block: the group is configured before any
     // consumer first fetches, because the configs only matter when a share partition starts.
+    runtime.cancellationThread.start();
     runtime.starter = Thread.ofPlatform().name("gregor-worker-" + settings.workerId() + "-start")
         .start(runtime::setUpAndStartLoops);
     LOG.info("Activity worker {} started: {} '{}' on {}, {} consumers, max concurrency {},"
@@ -139,6 +161,25 @@ public final class WorkerRuntime implements AutoCloseable {
    */
   public long lockRenewals() {
     return loops.stream().mapToLong(l -> l instanceof ShareGroupLoop s ? s.lockRenewals() : 0).sum();
+  }
+
+  /**
+   * Whether the worker reads cancellations from the end of their topic, so that it sees every
+   * cancellation written from now on.
+   *
+   * @return true once its cancellation consumer is positioned
+   */
+  public boolean readsCancellations() {
+    return cancellations.ready();
+  }
+
+  /**
+   * How many heartbeats the worker sent.
+   *
+   * @return the count of heartbeats handed to the producer
+   */
+  public long heartbeatsSent() {
+    return heartbeats.sent();
   }
 
   /** @return the scrape endpoint's URL, if the worker serves one */
@@ -170,6 +211,13 @@ public final class WorkerRuntime implements AutoCloseable {
       }
     }
     dispatcher.close();
+    cancellations.stop();
+    try {
+      cancellationThread.join(CLOSE_MARGIN);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    heartbeats.close();
     producer.close(PRODUCER_CLOSE_TIMEOUT);
     registry.close();
     lag.close();

@@ -7,7 +7,10 @@ import io.gregor.schemas.payload.DataConverter;
 import io.gregor.worker.Activity;
 import io.gregor.worker.ConsumptionMode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.junit.jupiter.api.Test;
 
 /** Which client gets which user override, and what the worker keeps for itself. */
@@ -64,5 +67,27 @@ class ClientConfigsTest {
     Map<String, Object> off = Map.of("isolation.level", "read_committed");
     assertThat(configs(off).groupConsumer()).containsEntry("isolation.level", "read_committed");
     assertThat(settings(off).isolationLevel()).isEqualTo("read_committed");
+  }
+
+  @Test
+  void theCancellationReaderHasNoGroupAndReadsCommittedCancellationsFromTheEnd() {
+    Map<String, Object> cancellations = configs(Map.of(
+        "security.protocol", "SSL", "group.id", "someone-elses", "isolation.level", "read_uncommitted"))
+        .cancellationConsumer();
+    assertThat(cancellations).containsEntry("security.protocol", "SSL")
+        .doesNotContainKey("group.id")
+        .containsEntry("enable.auto.commit", false)
+        .containsEntry("auto.offset.reset", "latest")
+        .containsEntry("isolation.level", "read_committed");
+  }
+
+  @Test
+  void theDeliveryLimitIsTheGroupsOrTheBrokerDefault() {
+    var described = new Config(List.of(
+        new ConfigEntry("share.delivery.count.limit", "3")));
+    assertThat(ShareGroupSetup.deliveryLimitOf(described)).isEqualTo(3);
+    assertThat(ShareGroupSetup.deliveryLimitOf(new Config(List.of())))
+        .isEqualTo(5);
+    assertThat(ShareGroupSetup.deliveryLimitOf(null)).isEqualTo(5);
   }
 }

@@ -1,7 +1,10 @@
 package io.gregor.examples.order;
 
 import io.gregor.orchestrator.GregorOrchestrator;
+import io.gregor.worker.Activity;
 import io.gregor.worker.ActivityWorker;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** How the order example wires its orchestrator and its worker; shared by every way of running it. */
 public final class OrderApps {
@@ -53,12 +56,22 @@ public final class OrderApps {
      * @return the builder, with the order activities registered
      */
     public static ActivityWorker.Builder registerActivities(ActivityWorker.Builder builder, Inventory inventory) {
-        return builder
-                .registerActivity(NotifyActivity.NAME, new NotifyActivity())
-                .registerActivity(ReserveInventoryActivity.NAME, new ReserveInventoryActivity(inventory))
-                .registerActivity(RequestApprovalActivity.NAME, new RequestApprovalActivity())
-                .registerActivity(ProcessPaymentActivity.NAME, new ProcessPaymentActivity())
-                .registerActivity(UpdateInventoryActivity.NAME, new UpdateInventoryActivity(inventory));
+        activities(inventory).forEach(builder::registerActivity);
+        return builder;
+    }
+
+    /**
+     * @param inventory the stock the activities use
+     * @return the order activities, by name (tests run them in a WorkflowTestEnvironment)
+     */
+    public static Map<String, Activity> activities(Inventory inventory) {
+        Map<String, Activity> activities = new LinkedHashMap<>();
+        activities.put(NotifyActivity.NAME, new NotifyActivity());
+        activities.put(ReserveInventoryActivity.NAME, new ReserveInventoryActivity(inventory));
+        activities.put(RequestApprovalActivity.NAME, new RequestApprovalActivity());
+        activities.put(ProcessPaymentActivity.NAME, new ProcessPaymentActivity());
+        activities.put(UpdateInventoryActivity.NAME, new UpdateInventoryActivity(inventory));
+        return activities;
     }
 
     /** Blocks the calling thread until the JVM shuts down, closing {@code resource} on the way out. */

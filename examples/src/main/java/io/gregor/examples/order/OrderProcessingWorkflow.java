@@ -1,7 +1,9 @@
 package io.gregor.examples.order;
 
+import io.gregor.client.workflow.RetryPolicy;
 import io.gregor.client.workflow.Task;
 import io.gregor.client.workflow.TaskFailedException;
+import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.client.workflow.WorkflowContext;
 import io.gregor.examples.order.OrderModel.InventoryRequest;
@@ -32,6 +34,9 @@ public final class OrderProcessingWorkflow implements Workflow {
     public static final Duration APPROVAL_TIMEOUT = Duration.ofMinutes(2);
     /** The custom status while an order waits for the manager. */
     public static final String WAITING_FOR_APPROVAL = "waiting for manager approval";
+
+    /** Payments are retried: a card service that fails for a moment must not fail the order. */
+    public static final RetryPolicy PAYMENT_RETRIES = RetryPolicy.of(3, Duration.ofSeconds(1)).withBackoffCoefficient(2);
 
     private final Duration approvalTimeout;
 
@@ -65,8 +70,8 @@ public final class OrderProcessingWorkflow implements Workflow {
             return new OrderResult(false);
         }
 
-        ctx.callActivity(ProcessPaymentActivity.NAME, new PaymentRequest(orderId, order.itemName(), order.quantity(), order.totalCost()))
-                .await();
+        ctx.callActivity(ProcessPaymentActivity.NAME, new PaymentRequest(orderId, order.itemName(), order.quantity(), order.totalCost()),
+                TaskOptions.withRetryPolicy(PAYMENT_RETRIES), Void.class).await();
         try {
             ctx.callActivity(UpdateInventoryActivity.NAME, inventoryRequest, InventoryResult.class).await();
         } catch (TaskFailedException e) {

@@ -4,109 +4,135 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gregor.client.WorkflowInstanceState;
 import io.gregor.client.WorkflowRuntimeStatus;
-import io.gregor.examples.ExampleStack;
+import io.gregor.examples.ExampleEnvironments;
 import io.gregor.examples.order.OrderModel.ManagerApproval;
 import io.gregor.examples.order.OrderModel.OrderPayload;
 import io.gregor.examples.order.OrderModel.OrderResult;
-import io.gregor.testkit.Await;
+import io.gregor.testing.WorkflowTestEnvironment;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order's approval step in its Dapr form, on a real broker and registry: an order above the
- * threshold waits for {@code manager_approval} or a timeout; only an approval lets it through.
+ * The order's approval step in its Dapr form, in the workflow test environment with the real
+ * activities: an order above the threshold waits for {@code manager_approval} or the timeout
+ * (which passes at once on the environment's clock); only an approval lets it through.
  */
 class OrderApprovalTest {
-    /** The order workflow under another name, with a timeout short enough to wait out in a test. */
-    private static final String IMPATIENT_ORDER = "ImpatientOrderProcessingWorkflow";
     private static final OrderPayload EXPENSIVE = new OrderPayload("cars", 30_000, 2);
-    private static final Inventory INVENTORY = Inventory.withDefaultStock();
-    private static ExampleStack stack;
+    private final Inventory inventory = Inventory.withDefaultStock();
+    private final WorkflowTestEnvironment env = ExampleEnvironments.orders(inventory, Map.of());
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = ExampleStack.start("examples-orders",
-                builder -> builder.registerWorkflow(OrderProcessingWorkflow.class)
-                        .registerWorkflow(IMPATIENT_ORDER, () -> new OrderProcessingWorkflow(Duration.ofSeconds(1))),
-                builder -> OrderApps.registerActivities(builder, INVENTORY));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+    @AfterEach
+    void close() {
+        env.close();
     }
 
     @Test
-    void anApprovedOrderAboveTheThresholdIsProcessed() throws Exception {
+    void anApprovedOrderAboveTheThresholdIsProcessed() {
         // given
-        int before = INVENTORY.available("cars");
+        int before = inventory.available("cars");
         String id = waitingOrder();
 
         // when
-        stack.client().raiseEvent(id, OrderProcessingWorkflow.APPROVAL_EVENT, new ManagerApproval(true));
+        env.raiseEvent(id, OrderProcessingWorkflow.APPROVAL_EVENT, new ManagerApproval(true));
 
         // then
-        WorkflowInstanceState done = stack.awaitCompletion(id);
+        WorkflowInstanceState done = env.waitForCompletion(id);
         assertThat(done.readOutputAs(OrderResult.class).processed()).isTrue();
         assertThat(done.readCustomStatusAs(String.class)).isEqualTo("approved");
-        assertThat(INVENTORY.available("cars")).isEqualTo(before - EXPENSIVE.quantity());
+        assertThat(inventory.available("cars")).isEqualTo(before - EXPENSIVE.quantity());
     }
 
     @Test
-    void aRejectedOrderIsNotProcessed() throws Exception {
+    void aRejectedOrderIsNotProcessed() {
         // given
-        int before = INVENTORY.available("cars");
+        int before = inventory.available("cars");
         String id = waitingOrder();
 
         // when
-        stack.client().raiseEvent(id, OrderProcessingWorkflow.APPROVAL_EVENT, new ManagerApproval(false));
+        env.raiseEvent(id, OrderProcessingWorkflow.APPROVAL_EVENT, new ManagerApproval(false));
 
         // then
-        WorkflowInstanceState done = stack.awaitCompletion(id);
+        WorkflowInstanceState done = env.waitForCompletion(id);
         assertThat(done.readOutputAs(OrderResult.class).processed()).isFalse();
         assertThat(done.readCustomStatusAs(String.class)).isEqualTo("rejected");
-        assertThat(INVENTORY.available("cars")).isEqualTo(before);
+        assertThat(inventory.available("cars")).isEqualTo(before);
     }
 
     @Test
-    void anOrderNobodyApprovesInTimeIsNotProcessed() throws Exception {
+    void anOrderNobodyApprovesInTimeIsNotProcessed() {
         // given
-        int before = INVENTORY.available("cars");
+        int before = inventory.available("cars");
 
         // when
-        String id = stack.client().scheduleNewWorkflow(IMPATIENT_ORDER, EXPENSIVE);
+        WorkflowInstanceState done = env.waitForCompletion(env.start(OrderProcessingWorkflow.class, EXPENSIVE));
 
         // then
-        WorkflowInstanceState done = stack.awaitCompletion(id);
         assertThat(done.getRuntimeStatus()).isEqualTo(WorkflowRuntimeStatus.COMPLETED);
         assertThat(done.readOutputAs(OrderResult.class).processed()).isFalse();
         assertThat(done.readCustomStatusAs(String.class)).isEqualTo("approval timed out");
-        assertThat(INVENTORY.available("cars")).isEqualTo(before);
+        assertThat(inventory.available("cars")).isEqualTo(before);
+        assertThat(env.currentTime()).isEqualTo(WorkflowTestEnvironment.DEFAULT_START_TIME.plus(OrderProcessingWorkflow.APPROVAL_TIMEOUT));
     }
 
     @Test
-    void anOrderAtOrBelowTheThresholdNeedsNoApproval() throws Exception {
+    void anOrderAtOrBelowTheThresholdNeedsNoApproval() {
         // when
-        String id = stack.client().scheduleNewWorkflow(OrderProcessingWorkflow.class,
-                new OrderPayload("cars", OrderProcessingWorkflow.APPROVAL_THRESHOLD, 1));
+        WorkflowInstanceState done = env.waitForCompletion(env.start(OrderProcessingWorkflow.class,
+                new OrderPayload("cars", OrderProcessingWorkflow.APPROVAL_THRESHOLD, 1)));
 
         // then
-        WorkflowInstanceState done = stack.awaitCompletion(id);
         assertThat(done.readOutputAs(OrderResult.class).processed()).isTrue();
         assertThat(done.readCustomStatusAs(String.class)).isNull();
     }
 
-    /** Starts an expensive order and returns once it waits for the manager. */
-    private static String waitingOrder() {
-        String id = stack.client().scheduleNewWorkflow(OrderProcessingWorkflow.class, EXPENSIVE);
-        Await.until(ExampleStack.TIMEOUT, () -> stack.client().getInstanceState(id)
-                        .map(state -> OrderProcessingWorkflow.WAITING_FOR_APPROVAL.equals(state.readCustomStatusAs(String.class)))
-                        .orElse(false),
-                () -> "order " + id + " to wait for approval");
+    @Test
+    void aPaymentServiceThatFailsForAMomentIsRetriedAndTheOrderGoesThrough() {
+        // given: a card service that fails the first two attempts
+        List<Integer> attempts = new ArrayList<>();
+        try (WorkflowTestEnvironment flaky = ExampleEnvironments.orders(inventory, Map.of(ProcessPaymentActivity.NAME, ctx -> {
+            attempts.add(ctx.getAttempt());
+            if (ctx.getAttempt() < 3) {
+                throw new IllegalStateException("Expected the card service to answer, but it timed out");
+            }
+            return null;
+        }))) {
+            // when
+            WorkflowInstanceState done = flaky.waitForCompletion(flaky.start(OrderProcessingWorkflow.class, new OrderPayload("cars", 100, 1)));
+
+            // then
+            assertThat(done.readOutputAs(OrderResult.class).processed()).isTrue();
+            assertThat(attempts).containsExactly(1, 2, 3);
+            assertThat(flaky.currentTime()).as("the backoffs, 1 s then 2 s, passed on the clock")
+                    .isEqualTo(WorkflowTestEnvironment.DEFAULT_START_TIME.plus(Duration.ofSeconds(3)));
+        }
+    }
+
+    @Test
+    void aPaymentThatFailsEveryAttemptFailsTheOrderWithThePaymentsError() {
+        try (WorkflowTestEnvironment declining = ExampleEnvironments.orders(inventory, Map.of(ProcessPaymentActivity.NAME, ctx -> {
+            throw new IllegalStateException("Expected the card to be accepted, but it was declined");
+        }))) {
+            // when
+            String id = declining.start(OrderProcessingWorkflow.class, new OrderPayload("cars", 100, 1));
+            WorkflowInstanceState done = declining.waitForCompletion(id);
+
+            // then
+            assertThat(done.getRuntimeStatus()).isEqualTo(WorkflowRuntimeStatus.FAILED);
+            assertThat(done.getFailureDetails().errorMessage()).contains("it was declined");
+            assertThat(declining.getHistory(id)).filteredOn(event -> ProcessPaymentActivity.NAME.equals(event.name()))
+                    .hasSize(OrderProcessingWorkflow.PAYMENT_RETRIES.maxAttempts());
+        }
+    }
+
+    /** Starts an expensive order, which waits for the manager when start returns. */
+    private String waitingOrder() {
+        String id = env.start(OrderProcessingWorkflow.class, EXPENSIVE);
+        assertThat(env.getInstanceState(id).orElseThrow().readCustomStatusAs(String.class)).isEqualTo(OrderProcessingWorkflow.WAITING_FOR_APPROVAL);
         return id;
     }
 }

@@ -21,9 +21,11 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * The JSON shapes of the API (docs/http-api.md), written from the stores' Avro records. History
  * events are rendered generically from their schema, so event types added to the contract later
- * appear in the export without a change here.
+ * appear in the export without a change here. Public for {@link #historyExport} only: the
+ * workflow test kit (gregor-workflow-testing) writes the same export, so that a history recorded
+ * in a test and one downloaded from the API are the same document.
  */
-final class JsonViews {
+public final class JsonViews {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** Fields whose value names the event, in the order they are looked for. */
@@ -56,6 +58,27 @@ final class JsonViews {
         view.set("parentInstanceId", value(optionalField(metadata, "parentInstanceId")));
         view.put("historyLength", Math.max(historyLength, metadata.getHistoryLength()));
         return view;
+    }
+
+    /**
+     * The history export of {@code GET /v1/workflows/{id}/history} (docs/http-api.md#history-export).
+     *
+     * @param instanceId   the instance
+     * @param workflowName its workflow, or null when its metadata is gone
+     * @param events       its history, in sequence order
+     * @return the export document
+     */
+    public static ObjectNode historyExport(String instanceId, String workflowName, List<HistoryEvent> events) {
+        ObjectNode export = JSON.objectNode();
+        export.put("format", "gregor-history/1");
+        export.put("instanceId", instanceId);
+        export.put("workflowName", workflowName);
+        export.put("historyLength", events.size());
+        ArrayNode list = export.putArray("events");
+        for (int i = 0; i < events.size(); i++) {
+            list.add(historyEvent(i, events.get(i)));
+        }
+        return export;
     }
 
     /**

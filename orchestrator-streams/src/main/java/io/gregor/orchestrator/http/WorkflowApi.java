@@ -218,16 +218,7 @@ final class WorkflowApi {
         if (metadata == null && events.isEmpty()) {
             throw ApiError.notFound("Expected an instance with id '" + instanceId + "', but found none");
         }
-        ObjectNode export = JSON.objectNode();
-        export.put("format", "gregor-history/1");
-        export.put("instanceId", instanceId);
-        export.put("workflowName", metadata == null ? null : metadata.getWorkflowName());
-        export.put("historyLength", events.size());
-        ArrayNode list = export.putArray("events");
-        for (int i = 0; i < events.size(); i++) {
-            list.add(JsonViews.historyEvent(i, events.get(i)));
-        }
-        send(request.response(), 200, export);
+        send(request.response(), 200, JsonViews.historyExport(instanceId, metadata == null ? null : metadata.getWorkflowName(), events));
     }
 
     private void raiseEvent(Request request, String instanceId, int partition) {

@@ -22,6 +22,8 @@ import io.gregor.schemas.avro.ParentClosePolicy;
 import io.gregor.schemas.avro.PurgeWorkflow;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.avro.StartWorkflow;
+import io.gregor.schemas.avro.TaskCompleted;
+import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TaskScheduled;
 import io.gregor.schemas.avro.TerminateWorkflow;
 import io.gregor.schemas.avro.WorkflowControl;
@@ -35,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +56,11 @@ import org.slf4j.LoggerFactory;
  * <p>It also carries out what the lifecycle handlers decide (create a delayed instance, terminate,
  * purge, continue a rerun's copied history) without deciding anything itself: whether a verb
  * applies to an instance is the handler's rule. What every instance that ends needs is done
- * here, once: its pending timers leave the timer store, its running children under the TERMINATE
- * parent-close policy are terminated, a child tells its parent (both through the inbox, as they may
- * live on other partitions) and, under a retention policy, a timer to purge it is written. A
- * continue-as-new ends one generation and starts the next in the same step.
+ * here, once: its pending timers leave the timer store, its running activities are cancelled, its
+ * running children under the TERMINATE parent-close policy are terminated, a child tells its parent
+ * (both through the inbox, as they may live on other partitions) and, under a retention policy, a
+ * timer to purge it is written. A continue-as-new ends one generation and starts the next in the
+ * same step.
  */
 final class InstanceStepper {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStepper.class);
@@ -77,10 +81,11 @@ final class InstanceStepper {
     private final WorkflowCarrier carrier;
     private final Retention retention;
     private final TaskTelemetry telemetry;
+    private final ActivityTimeouts activityTimeouts;
 
     InstanceStepper(InstanceRepository instances, HistoryRepository history, TimerRepository timers, Outputs outputs, ExecutionCache cache,
                     WorkflowRegistry registry, DataConverter converter, Duration yieldTimeout, WorkflowCarrier carrier, Retention retention,
-                    TaskTelemetry telemetry) {
+                    TaskTelemetry telemetry, ActivityTimeouts activityTimeouts) {
         this.instances = instances;
         this.history = history;
         this.timers = timers;
@@ -92,6 +97,7 @@ final class InstanceStepper {
         this.carrier = carrier;
         this.retention = retention;
         this.telemetry = telemetry;
+        this.activityTimeouts = activityTimeouts;
     }
 
     /** @return the instance's metadata with its current history length, or null if there is none */
@@ -158,10 +164,8 @@ final class InstanceStepper {
             return;
         }
         OpenWork open = OpenWork.of(copied);
-        for (TaskScheduled task : open.activities().values()) {
-            outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), task.getTaskId(), task.getActivityName(),
-                    task.getInput(), task.getAttempt(), Instant.ofEpochMilli(now), null, null, null), task.getTaskQueue(), TaskTelemetry.traceParent(meta), now);
-        }
+        // Dispatched anew now, so their timeouts count from now.
+        open.activities().values().forEach(task -> dispatch(meta, task, now));
         open.timers().forEach((timerId, fireAt) -> timers.schedule(new DurableTimer(meta.getInstanceId(), timerId, Instant.ofEpochMilli(fireAt))));
         // The copied children belong to the source: starting them again under their ids is refused, which fails the task rather than leave it waiting.
         open.children().values().forEach(child -> applyEffect(meta, new Command.ScheduleChild(child.getTaskId(), child.getName(),
@@ -224,6 +228,7 @@ final class InstanceStepper {
             execution = load(meta);
         } catch (RuntimeException e) {
             // Keep the input: once fixed code is deployed, the next replay consumes it.
+            resultOf(meta, body);
             step.record(new HistoryEvent(monotonic(now, meta, null), body));
             stall(step, e);
             return true;
@@ -231,6 +236,7 @@ final class InstanceStepper {
         if (!execution.accepts(body)) {
             return false;
         }
+        resultOf(meta, body);
         run(step, execution, new HistoryEvent(monotonic(now, meta, execution), body));
         return true;
     }
@@ -252,12 +258,29 @@ final class InstanceStepper {
         execute(step, execution, List.of(), monotonic(now, meta, execution));
     }
 
-    /** Ends a live instance: its open timers are read from its history, which is read once, here. */
+    /**
+     * An activity attempt's result is recorded: its timeouts end before the code runs, as the code
+     * may continue as new and schedule a task with the same sequence id in the same step.
+     */
+    private void resultOf(InstanceMetadata meta, Object body) {
+        switch (body) {
+            case TaskCompleted c -> activityTimeouts.closed(meta.getInstanceId(), c.getTaskId());
+            case TaskFailed f -> activityTimeouts.closed(meta.getInstanceId(), f.getTaskId());
+            default -> {
+                // not an activity's result
+            }
+        }
+    }
+
+    /** Ends a live instance: its open timers and activities are read from its history, which is read once, here. */
     void terminate(InstanceMetadata meta, TerminateWorkflow request, long now) {
         Step step = new Step(meta);
         cache.evict(meta.getInstanceId());
         OpenWork open = OpenWork.of(history.load(meta.getInstanceId()));
         step.leftoverTimers = open.timers();
+        Map<Integer, Integer> activities = new TreeMap<>();
+        open.activities().forEach((taskId, task) -> activities.put(taskId, task.getAttempt()));
+        step.leftoverActivities = activities;
         // Not recursive: every child runs on, whatever its parent-close policy.
         step.leftoverChildren = request.getRecursive() ? List.copyOf(open.children().values()) : List.of();
         step.record(new HistoryEvent(monotonic(now, meta, null), new WorkflowTerminated(request.getReason(), request.getOutput())));
@@ -319,6 +342,7 @@ final class InstanceStepper {
         }
         if (execution.isEnded()) {
             step.leftoverTimers = execution.openTimers();
+            step.leftoverActivities = execution.openActivities();
             step.leftoverChildren = execution.openChildren().stream().map(c -> (ChildWorkflowScheduled) c.toEvent()).toList();
             cache.evict(meta.getInstanceId());
             execution.destroy();
@@ -335,8 +359,7 @@ final class InstanceStepper {
     private void applyEffect(InstanceMetadata meta, Command command, long now) {
         switch (command) {
             case Command.ScheduleTask t -> {
-                outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), t.taskId(), t.activityName(), t.input(),
-                        t.attempt(), Instant.ofEpochMilli(now), null, null, null), t.taskQueue(), TaskTelemetry.traceParent(meta), now);
+                dispatch(meta, (TaskScheduled) t.toEvent(), now);
                 telemetry.taskScheduled(t.activityName(), t.attempt());
             }
             case Command.CreateTimer t -> timers.schedule(new DurableTimer(meta.getInstanceId(), t.timerId(), Instant.ofEpochMilli(t.fireAt())));
@@ -357,6 +380,14 @@ final class InstanceStepper {
                 // only recorded: replay reads it back
             }
         }
+    }
+
+    /** Sends an activity attempt to its workers, with its deadline, and starts its timeouts. */
+    private void dispatch(InstanceMetadata meta, TaskScheduled task, long now) {
+        Instant deadline = activityTimeouts.dispatched(meta.getInstanceId(), meta.getGeneration(), task, now);
+        outputs.task(new ActivityTask(meta.getInstanceId(), meta.getWorkflowName(), task.getTaskId(), task.getActivityName(), task.getInput(),
+                task.getAttempt(), Instant.ofEpochMilli(now), task.getHeartbeatDetails(), task.getHeartbeatTimeoutMillis(), deadline, meta.getGeneration()),
+                task.getTaskQueue(), TaskTelemetry.traceParent(meta), now);
     }
 
     /**
@@ -452,6 +483,8 @@ final class InstanceStepper {
         private final List<HistoryEvent> events = new ArrayList<>();
         /** The instance's pending workflow timers, should the step end it: timer id to fire time. */
         private Map<Integer, Long> leftoverTimers = Map.of();
+        /** The instance's activity attempts without a result, should the step end it: task id to attempt, cancelled. */
+        private Map<Integer, Integer> leftoverActivities = Map.of();
         /** The instance's running children, should the step end it: their parent-close policy applies. */
         private List<ChildWorkflowScheduled> leftoverChildren = List.of();
         /** How many generations ended before this one in the same step (continue-as-new). */
@@ -498,12 +531,15 @@ final class InstanceStepper {
         }
 
         /**
-         * What an ending generation lets go: its pending timers leave the store, and its running
+         * What an ending generation lets go: its pending timers leave the store, its running
+         * activities are cancelled (their timeouts end, their workers are told), and its running
          * children under {@link ParentClosePolicy#TERMINATE} are terminated (recursively).
          */
         void release(long now) {
             String id = meta.getInstanceId();
             leftoverTimers.forEach((timerId, fireAt) -> timers.cancel(id, timerId, fireAt));
+            leftoverActivities.forEach((taskId, attempt) -> activityTimeouts.cancel(id, taskId, attempt, "Instance " + id + " ended "
+                    + meta.getStatus(), now));
             for (ChildWorkflowScheduled child : leftoverChildren) {
                 if (child.getParentClosePolicy() == ParentClosePolicy.TERMINATE) {
                     outputs.childControl(new WorkflowControl(child.getInstanceId(), new TerminateWorkflow(

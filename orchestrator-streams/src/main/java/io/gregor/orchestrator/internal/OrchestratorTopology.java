@@ -1,5 +1,6 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.orchestrator.internal.store.AttemptRepository;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
@@ -21,7 +22,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                          ▼      │ due timers
  *                             [workflow processor] ┤      ┌─▶ activity-tasks[.queue]
  *                              stores: instances,  ├──────┼─▶ workflow-status
- *                              history, timers     │      ├─▶ workflow-completions
+ *                              history, timers,    │      ├─▶ workflow-completions
+ *                              activity attempts   │      ├─▶ activity-cancellations
  *                                                  │      └─▶ dead-letters
  * </pre>
  *
@@ -92,6 +94,9 @@ public final class OrchestratorTopology {
                 Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TimerRepository.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        // Cached: heartbeats rewrite an attempt's entry, often several times between two commits.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AttemptRepository.STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(Outputs.TASKS_SINK, topics.activityTasks(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         for (String taskQueue : settings.taskQueues()) {
             topology.addSink(Outputs.tasksSink(taskQueue), topics.activityTasks(taskQueue), new ByteArraySerializer(), new ByteArraySerializer(),
@@ -100,6 +105,8 @@ public final class OrchestratorTopology {
         topology.addSink(Outputs.STATUS_SINK, topics.status(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Outputs.COMPLETIONS_SINK, topics.completions(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Outputs.DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(Outputs.CANCELLATIONS_SINK, topics.activityCancellations(), new ByteArraySerializer(), new ByteArraySerializer(),
+                PROCESSOR);
         topology.addSink(Outputs.TIMERS_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }

@@ -5,6 +5,7 @@ import io.gregor.orchestrator.internal.telemetry.TaskTelemetry;
 import io.gregor.orchestrator.internal.telemetry.WorkflowTracing;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityCancellation;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.ChildWorkflowEnded;
@@ -33,6 +34,7 @@ final class Outputs {
     static final String STATUS_SINK = "workflow-status-sink";
     static final String COMPLETIONS_SINK = "workflow-completions-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    static final String CANCELLATIONS_SINK = "activity-cancellations-sink";
     /** To the inbox: due timers, the starts of reruns and children, children's ends and parents' controls of them. */
     static final String TIMERS_SINK = "due-timers-sink";
     /** The schema registry subject of {@link RerunStart}, an internal record of the inbox. */
@@ -54,6 +56,7 @@ final class Outputs {
     private final AvroSerde<WorkflowControl> controls;
     private final AvroSerde<ChildWorkflowEnded> childEnds;
     private final AvroSerde<ActivityResult> results;
+    private final AvroSerde<ActivityCancellation> cancellations;
     private final ThreadLocal<CommitPacer> pacer;
     private final boolean speculativeDispatch;
     private final Set<String> taskQueues;
@@ -63,6 +66,7 @@ final class Outputs {
         this.context = context;
         this.taskQueues = taskQueues;
         this.results = new AvroSerde<>(registry, ActivityResult.class);
+        this.cancellations = new AvroSerde<>(registry, ActivityCancellation.class);
         this.pacer = pacer;
         this.speculativeDispatch = speculativeDispatch;
         this.topics = topics;
@@ -94,7 +98,7 @@ final class Outputs {
         if (taskQueue != null && !taskQueues.contains(taskQueue)) {
             LOG.warn("Failed task {} of instance {} at once: its task queue '{}' is not declared", task.getTaskId(), task.getInstanceId(), taskQueue);
             ActivityResult refused = ActivityResult.newBuilder().setInstanceId(task.getInstanceId()).setTaskId(task.getTaskId())
-                    .setAttempt(task.getAttempt()).setSucceeded(false).setWorkerId("orchestrator")
+                    .setAttempt(task.getAttempt()).setGeneration(task.getGeneration()).setSucceeded(false).setWorkerId("orchestrator")
                     .setFailure(new FailureDetails(UNDECLARED_QUEUE_ERROR, "Expected activity '" + task.getActivityName() + "' (task "
                             + task.getTaskId() + " of instance " + task.getInstanceId() + ") on a task queue the orchestrator declares "
                             + (taskQueues.isEmpty() ? "(it declares none besides the default)" : taskQueues)
@@ -109,6 +113,15 @@ final class Outputs {
         if (!speculativeDispatch) {
             pacer.get().outputWaiting(context);
         }
+    }
+
+    /**
+     * Tells the worker running an attempt that its result is no longer wanted; keyed as its task
+     * was. Nobody waits for it to commit: the worker learns it on its next heartbeat.
+     */
+    void cancellation(ActivityCancellation cancellation, long now) {
+        forward(CANCELLATIONS_SINK, cancellation.getInstanceId() + "/" + cancellation.getTaskId(),
+                cancellations.serialize(topics.activityCancellations(), cancellation), now);
     }
 
     void status(InstanceMetadata m, long now) {

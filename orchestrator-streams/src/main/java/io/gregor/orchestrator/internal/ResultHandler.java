@@ -3,6 +3,7 @@ package io.gregor.orchestrator.internal;
 import io.gregor.orchestrator.internal.engine.FailureMapping;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.InstanceMetadata;
+import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import org.slf4j.Logger;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
 final class ResultHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ResultHandler.class);
     private final InstanceStepper stepper;
+    private final ActivityTimeouts activityTimeouts;
 
-    ResultHandler(InstanceStepper stepper) {
+    ResultHandler(InstanceStepper stepper, ActivityTimeouts activityTimeouts) {
         this.stepper = stepper;
+        this.activityTimeouts = activityTimeouts;
     }
 
     void handle(Input.Result input, long now) {
@@ -32,14 +35,26 @@ final class ResultHandler {
             LOG.debug("Dropped a result for task {} of instance {}: it is {}", result.getTaskId(), input.instanceId(), meta.getStatus());
             return;
         }
+        if (!ActivityTimeouts.isCurrentGeneration(meta, result.getGeneration())) {
+            LOG.info("Dropped a result for task {} (attempt {}) of instance {}: it belongs to generation {}, and generation {} runs now",
+                    result.getTaskId(), result.getAttempt(), input.instanceId(), result.getGeneration(), meta.getGeneration());
+            return;
+        }
         Object event = result.getSucceeded()
                 ? new TaskCompleted(result.getTaskId(), result.getOutput())
                 : new TaskFailed(result.getTaskId(), result.getFailure() != null ? result.getFailure()
                         : FailureMapping.of("io.gregor.MissingFailureDetails",
-                                "Expected failure details in a failed result, but found none (worker " + result.getWorkerId() + ")"), null);
+                                "Expected failure details in a failed result, but found none (worker " + result.getWorkerId() + ")"),
+                        detailsOf(result));
         if (!stepper.step(meta, event, now)) {
             LOG.info("Dropped a duplicate result for task {} (attempt {}) of instance {}: the task is not open", result.getTaskId(),
                     result.getAttempt(), input.instanceId());
         }
+    }
+
+    /** The details the worker sent with its failure, else those of the attempt's last heartbeat, for the next attempt. */
+    private Payload detailsOf(ActivityResult result) {
+        return result.getHeartbeatDetails() != null ? result.getHeartbeatDetails()
+                : activityTimeouts.details(result.getInstanceId(), result.getTaskId());
     }
 }

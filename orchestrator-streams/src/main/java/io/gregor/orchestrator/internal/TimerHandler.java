@@ -9,14 +9,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A due timer: a workflow timer fires on its instance, unless the instance ended meanwhile; the
- * orchestrator's own timers start a delayed instance or purge one whose retention is over.
+ * orchestrator's own timers start a delayed instance, purge one whose retention is over, or time
+ * out an activity attempt (recorded as its failure, when a deadline passed).
  */
 final class TimerHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TimerHandler.class);
     private final InstanceStepper stepper;
+    private final ActivityTimeouts activityTimeouts;
 
-    TimerHandler(InstanceStepper stepper) {
+    TimerHandler(InstanceStepper stepper, ActivityTimeouts activityTimeouts) {
         this.stepper = stepper;
+        this.activityTimeouts = activityTimeouts;
     }
 
     void handle(Input.TimerDue input, long now) {
@@ -32,6 +35,8 @@ final class TimerHandler {
             if (timer.getFireAt().equals(meta.getStartAt())) {
                 stepper.step(meta, new WorkflowStarted(meta.getWorkflowName(), meta.getInput()), now);
             }
+        } else if (SystemTimer.timedOutTask(timer.getTimerId()) >= 0) {
+            activityTimeouts.due(timer, now).ifPresent(failed -> stepper.step(meta, failed, now));
         } else {
             stepper.step(meta, new TimerFired(timer.getTimerId(), timer.getFireAt()), now);
         }

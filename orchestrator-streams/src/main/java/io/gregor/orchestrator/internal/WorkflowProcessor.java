@@ -1,10 +1,12 @@
 package io.gregor.orchestrator.internal;
 
+import io.gregor.orchestrator.internal.store.AttemptRepository;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
 import io.gregor.orchestrator.internal.telemetry.TaskTelemetry;
 import io.gregor.schemas.InputKind;
+import io.gregor.schemas.avro.ActivityAttempt;
 import io.gregor.schemas.avro.DurableTimer;
 import io.gregor.schemas.avro.HistoryBatch;
 import io.gregor.schemas.avro.InstanceMetadata;
@@ -48,6 +50,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
     private EventHandler events;
     private ControlHandler controls;
     private ResultHandler results;
+    private HeartbeatHandler heartbeats;
     private TimerHandler timerHandler;
     private RerunStartHandler rerunStarts;
     private ChildEndHandler childEnds;
@@ -78,15 +81,18 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         // Counted from the restored stores, which a re-initialised task (after an abort) reads again.
         timers.pending();
         telemetry = settings.telemetry().forTask(context.taskId(), instances.countByStatus(), timers::pending);
+        ActivityTimeouts activityTimeouts = new ActivityTimeouts(new AttemptRepository(context.getStateStore(AttemptRepository.STORE),
+                new AvroSerde<>(schemaRegistry, ActivityAttempt.class)), timers, outputs);
         InstanceStepper stepper = new InstanceStepper(instances,
                 new HistoryRepository(context.getStateStore(HistoryRepository.STORE), new AvroSerde<>(schemaRegistry, HistoryBatch.class)),
                 timers, outputs, cache, registry, settings.converter(), settings.yieldTimeout(), settings.carrier(), settings.retention(),
-                telemetry);
+                telemetry, activityTimeouts);
         starts = new StartHandler(stepper);
         events = new EventHandler(stepper);
         controls = new ControlHandler(stepper, outputs);
-        results = new ResultHandler(stepper);
-        timerHandler = new TimerHandler(stepper);
+        results = new ResultHandler(stepper, activityTimeouts);
+        heartbeats = new HeartbeatHandler(activityTimeouts);
+        timerHandler = new TimerHandler(stepper, activityTimeouts);
         rerunStarts = new RerunStartHandler(stepper);
         childEnds = new ChildEndHandler(stepper);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
@@ -113,7 +119,7 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
                 case Input.Event e -> events.handle(e, now, rejection);
                 case Input.Control c -> controls.handle(c, now, origin.position(), rejection);
                 case Input.Result r -> results.handle(r, now);
-                case Input.Heartbeat h -> LOG.debug("Heartbeat of task {} of instance {} (not yet handled)", h.heartbeat().getTaskId(), h.instanceId());
+                case Input.Heartbeat h -> heartbeats.handle(h, now);
                 case Input.TimerDue t -> timerHandler.handle(t, now);
                 case Input.Rerun r -> rerunStarts.handle(r, now, rejection);
                 case Input.ChildEnded c -> childEnds.handle(c, now);

@@ -1,6 +1,7 @@
 package io.gregor.orchestrator.internal;
 
 import io.gregor.client.workflow.Workflow;
+import java.lang.reflect.Constructor;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,6 +22,31 @@ public final class WorkflowRegistry {
         if (factories.putIfAbsent(name, factory) != null) {
             throw new IllegalArgumentException("Expected one registration per workflow name, but '" + name + "' is registered twice");
         }
+    }
+
+    /**
+     * Registers a workflow class under its simple name (GregorOrchestrator.Builder and the workflow
+     * test kit register classes the same way).
+     *
+     * @param type the workflow class, with a no-argument constructor
+     * @throws IllegalArgumentException if it has none, or its name is taken
+     */
+    public void register(Class<? extends Workflow> type) {
+        Constructor<? extends Workflow> constructor;
+        try {
+            constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("Expected a no-argument constructor on " + type.getName()
+                    + ", but found none; register it with a factory instead", e);
+        }
+        register(type.getSimpleName(), () -> {
+            try {
+                return constructor.newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot create workflow " + type.getName() + ": " + e, e);
+            }
+        });
     }
 
     /** @param name a workflow name @return a fresh workflow object, if registered */

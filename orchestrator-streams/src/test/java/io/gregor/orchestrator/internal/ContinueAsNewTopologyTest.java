@@ -4,6 +4,7 @@ import static io.gregor.orchestrator.internal.TopologyFixture.JSON;
 import static io.gregor.orchestrator.internal.TopologyFixture.outputOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gregor.client.workflow.Task;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.EventRaised;
@@ -92,6 +93,16 @@ class ContinueAsNewTopologyTest {
             ctx.continueAsNew(new int[] {generation + 1, sum});
             return -1;
         });
+        // Generation 0 leaves its "Slow" task running when it continues; generation 1 calls "Slow" again, under the same task id 0.
+        workflows.register("Restarter", () -> ctx -> {
+            int generation = ctx.getInput(Integer.class);
+            Task<String> slow = ctx.callActivity("Slow", generation, String.class);
+            if (generation == 0) {
+                ctx.waitForExternalEvent("restart", String.class).await();
+                ctx.continueAsNew(1);
+            }
+            return slow.await();
+        });
         workflows.register("Forever", () -> ctx -> {
             ctx.continueAsNew(0);
             return -1;
@@ -114,6 +125,25 @@ class ContinueAsNewTopologyTest {
             }
         }
         return count;
+    }
+
+    @Test
+    void aLateResultOfAnEndedGenerationsTaskDoesNotCompleteTheNextGenerationsTaskWithTheSameId() {
+        // given generation 0's task 0 running when the instance continues as new, and generation 1's task 0 dispatched
+        gregor.start("restarter", "Restarter", 0);
+        ActivityTask old = gregor.tasks.readValue();
+        gregor.raise("restarter", "restart", null);
+        ActivityTask current = gregor.tasks.readValue();
+        assertThat(List.of(old.getTaskId(), current.getTaskId())).containsExactly(0, 0);
+        assertThat(List.of(old.getGeneration(), current.getGeneration())).containsExactly(0, 1);
+
+        // when the old attempt's result arrives late, then the current one's
+        gregor.succeed(old, "from generation 0");
+        assertThat(gregor.completions.isEmpty()).isTrue();
+        gregor.succeed(current, "from generation 1");
+
+        // then
+        assertThat(JSON.deserialize(gregor.completions.readValue().getOutput(), String.class)).isEqualTo("from generation 1");
     }
 
     @Test

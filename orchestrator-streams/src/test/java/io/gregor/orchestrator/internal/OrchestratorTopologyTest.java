@@ -98,7 +98,7 @@ class OrchestratorTopologyTest {
 
     private void fail(ActivityTask task) {
         gregor.report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), false,
-                null, new FailureDetails("java.io.IOException", "flaky", null, false), "test-worker", null));
+                null, new FailureDetails("java.io.IOException", "flaky", null, false), "test-worker", null, null));
     }
 
     private List<HistoryEvent> history(String instanceId) {

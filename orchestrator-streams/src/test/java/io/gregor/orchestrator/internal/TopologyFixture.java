@@ -1,12 +1,16 @@
 package io.gregor.orchestrator.internal;
 
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
+import io.gregor.orchestrator.internal.store.AttemptRepository;
 import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
 import io.gregor.orchestrator.internal.telemetry.Telemetry;
 import io.gregor.schemas.InputKind;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.avro.ActivityAttempt;
+import io.gregor.schemas.avro.ActivityCancellation;
+import io.gregor.schemas.avro.ActivityHeartbeat;
 import io.gregor.schemas.avro.ActivityResult;
 import io.gregor.schemas.avro.ActivityTask;
 import io.gregor.schemas.avro.DurableTimer;
@@ -31,6 +35,7 @@ import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -61,7 +66,9 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, WorkflowStatus> statuses;
     final TestOutputTopic<String, WorkflowCompletion> completions;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, ActivityCancellation> cancellations;
     private final TestInputTopic<String, ActivityResult> results;
+    private final TestInputTopic<byte[], byte[]> rawInbox;
     private final String registryUrl = "mock://ttd-" + UUID.randomUUID();
 
     /**
@@ -89,6 +96,8 @@ final class TopologyFixture implements AutoCloseable {
         statuses = driver.createOutputTopic(topics.status(), new StringDeserializer(), serde(WorkflowStatus.class));
         completions = driver.createOutputTopic(topics.completions(), new StringDeserializer(), serde(WorkflowCompletion.class));
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        cancellations = driver.createOutputTopic(topics.activityCancellations(), new StringDeserializer(), serde(ActivityCancellation.class));
+        rawInbox = driver.createInputTopic(topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), T0, Duration.ZERO);
     }
 
     <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type) {
@@ -118,7 +127,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void succeed(ActivityTask task, Object output) {
-        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true, JSON.serialize(output), null, "test-worker", null));
+        report(new ActivityResult(task.getInstanceId(), task.getTaskId(), task.getAttempt(), true, JSON.serialize(output), null, "test-worker", null, task.getGeneration()));
     }
 
     /** As a worker does: straight to the inbox, saying it is a result. */
@@ -126,6 +135,27 @@ final class TopologyFixture implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         headers.add(InputKind.HEADER, InputKind.RESULT.headerValue());
         results.pipeInput(new TestRecord<>(result.getInstanceId(), result, headers, T0));
+    }
+
+    /** As a worker does: straight to the inbox, saying it is a heartbeat, at {@code at} (the worker's clock). */
+    void heartbeat(ActivityTask task, Object details, Instant at) {
+        ActivityHeartbeat heartbeat = new ActivityHeartbeat(task.getInstanceId(), task.getTaskId(), task.getAttempt(),
+                details == null ? null : JSON.serialize(details), "test-worker", null);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(InputKind.HEADER, InputKind.HEARTBEAT.headerValue());
+        rawInbox.pipeInput(new TestRecord<>(task.getInstanceId().getBytes(StandardCharsets.UTF_8),
+                serde(ActivityHeartbeat.class).serialize(topics.prefix() + ".activity-heartbeats", heartbeat), headers, at));
+    }
+
+    /** @return every running activity attempt the orchestrator keeps timeouts for */
+    List<ActivityAttempt> attempts() {
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(AttemptRepository.STORE);
+        AvroSerde<ActivityAttempt> attemptSerde = serde(ActivityAttempt.class);
+        List<ActivityAttempt> all = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> all.add(attemptSerde.deserialize(AttemptRepository.STORE, kv.value)));
+        }
+        return all;
     }
 
     List<HistoryEvent> history(String instanceId) {

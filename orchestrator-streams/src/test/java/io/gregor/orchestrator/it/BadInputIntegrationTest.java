@@ -157,7 +157,7 @@ class BadInputIntegrationTest {
         CapturingAppender warnings = CapturingAppender.attachTo("io.gregor.orchestrator.internal.ResultHandler");
         try {
             // when: a result nobody asked for, then a normal workflow on the same partition
-            RecordMetadata result = app.produceResult(new ActivityResult(ghost, 0, 1, true, JSON.serialize("boo"), null, "test-worker", null));
+            RecordMetadata result = app.produceResult(new ActivityResult(ghost, 0, 1, true, JSON.serialize("boo"), null, "test-worker", null, null));
             app.client().scheduleNewWorkflow("Echo", "normal", id);
 
             // then: the normal workflow completed and the ghost result was consumed

@@ -80,7 +80,7 @@ class AvroSerdeTest {
   @Test
   void anActivityTaskSurvivesARoundTrip() {
     ActivityTask task = new ActivityTask(
-        "order-1", "OrderWorkflow", 4, "ChargeCard", json("[1,2]"), 1, CREATED, null, null, null);
+        "order-1", "OrderWorkflow", 4, "ChargeCard", json("[1,2]"), 1, CREATED, null, null, null, null);
 
     assertThat(roundTrip(ActivityTask.class, "gregor.activity-tasks", task)).isEqualTo(task);
   }

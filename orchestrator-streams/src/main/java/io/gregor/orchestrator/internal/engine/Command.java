@@ -36,19 +36,32 @@ public sealed interface Command {
     /**
      * Run an activity (one attempt).
      *
-     * @param taskQueue the queue whose workers run it, or null for the default queue; not part of
-     *                  {@link #matches}: moving an activity to another queue is a deployment choice,
-     *                  not a change of the workflow's decisions
+     * @param taskQueue                    the queue whose workers run it, or null for the default queue; not part of
+     *                                     {@link #matches}: moving an activity to another queue is a deployment choice,
+     *                                     not a change of the workflow's decisions
+     * @param startToCloseTimeoutMillis    how long this attempt may run from its dispatch, or null
+     * @param scheduleToCloseTimeoutMillis what is left of the activity's schedule-to-close timeout at this attempt's
+     *                                     dispatch, or null
+     * @param heartbeatTimeoutMillis       the longest gap between its heartbeats, or null
+     * @param heartbeatDetails             the last heartbeat details of the attempts before it, or null. Like the queue,
+     *                                     the timeouts and details are not part of {@link #matches}: the recorded ones hold
      */
-    record ScheduleTask(int taskId, String activityName, Payload input, int attempt, String taskQueue) implements Command {
+    record ScheduleTask(int taskId, String activityName, Payload input, int attempt, String taskQueue, Long startToCloseTimeoutMillis,
+                        Long scheduleToCloseTimeoutMillis, Long heartbeatTimeoutMillis, Payload heartbeatDetails) implements Command {
         /** An attempt on the default task queue. */
         public ScheduleTask(int taskId, String activityName, Payload input, int attempt) {
             this(taskId, activityName, input, attempt, null);
         }
 
+        /** An attempt without timeouts. */
+        public ScheduleTask(int taskId, String activityName, Payload input, int attempt, String taskQueue) {
+            this(taskId, activityName, input, attempt, taskQueue, null, null, null, null);
+        }
+
         @Override
         public Object toEvent() {
-            return new TaskScheduled(taskId, activityName, input, attempt, taskQueue, null, null, null, null);
+            return new TaskScheduled(taskId, activityName, input, attempt, taskQueue, startToCloseTimeoutMillis, scheduleToCloseTimeoutMillis,
+                    heartbeatTimeoutMillis, heartbeatDetails);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.gregor.orchestrator.internal.engine;
 
 import io.gregor.client.workflow.Task;
+import io.gregor.schemas.avro.Payload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -18,6 +19,8 @@ final class CompletableTask<T> implements Task<T> {
     private List<Runnable> callbacks;
     /** Set on the task {@code createTimer} returns, so combinators can give the timer up. */
     WorkflowExecution.TimerRef timer;
+    /** Set on a failed activity attempt to the heartbeat details its failure recorded, for the next attempt. */
+    Payload heartbeatDetails;
 
     CompletableTask(WorkflowExecution execution) {
         this.execution = execution;

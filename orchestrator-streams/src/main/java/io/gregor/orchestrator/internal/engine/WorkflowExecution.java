@@ -77,6 +77,12 @@ import org.slf4j.LoggerFactory;
  * code awaits or combines again is created anew with its original fire time, so cancelling never
  * changes what the code observes.
  *
+ * <p>Activity timeouts are the orchestrator's to enforce: the engine only puts them on each
+ * attempt's {@link ScheduleTask} (the schedule-to-close one as what is left of it), hands the
+ * failed attempt's heartbeat details (recorded on its {@link TaskFailed}) to the next, and
+ * schedules no attempt at or after the schedule-to-close deadline. A timeout arrives as an
+ * ordinary TaskFailed, so replay never needs a clock.
+ *
  * <p>A child workflow is a task like an activity: {@link ScheduleChild} names the child's
  * instance, and its end arrives as {@link ChildWorkflowCompleted} or {@link ChildWorkflowFailed}.
  * {@link #continueAsNew} ends the execution with a {@link ContinueAsNew} command carrying the
@@ -114,14 +120,20 @@ public final class WorkflowExecution implements WorkflowContext {
     private boolean suspended;
     private Payload customStatus;
     private boolean customStatusChanged;
+    /** Whether the continue-as-new being issued carries the unconsumed events to the next generation. */
+    private boolean carryEvents;
 
     /**
      * A task waiting for its result event; activityName is null for timers (the workflow name for
-     * children), fireAt meaningful only for timers, child only for children.
+     * children), fireAt meaningful only for timers, child only for children, attempt only for activities.
      */
-    private record Open(CompletableTask<Payload> task, String activityName, long fireAt, ScheduleChild child) {
+    private record Open(CompletableTask<Payload> task, String activityName, long fireAt, ScheduleChild child, int attempt) {
         Open(CompletableTask<Payload> task, String activityName, long fireAt) {
-            this(task, activityName, fireAt, null);
+            this(task, activityName, fireAt, null, 0);
+        }
+
+        Open(CompletableTask<Payload> task, String activityName, long fireAt, ScheduleChild child) {
+            this(task, activityName, fireAt, child, 0);
         }
     }
 
@@ -239,6 +251,10 @@ public final class WorkflowExecution implements WorkflowContext {
         // After the new commands: a timer created and given up within one step is scheduled, then removed.
         commands.addAll(unmatchedCancels.values());
         unmatchedCancels.clear();
+        if (completion instanceof ContinueAsNew next && carryEvents) {
+            // Taken now, not when the code continued: a resume feeds held inputs after that, and their events belong to the next generation.
+            completion = new ContinueAsNew(next.input(), List.copyOf(unconsumedEvents));
+        }
         if (completion != null) {
             commands.add(completion);
             completion = null;
@@ -287,6 +303,17 @@ public final class WorkflowExecution implements WorkflowContext {
     private boolean isOpenTimer(int id) {
         Open o = open.get(id);
         return o != null && o.activityName() == null;
+    }
+
+    /** @return the activity attempts dispatched and without a result, task id to attempt: what an ending instance cancels */
+    public Map<Integer, Integer> openActivities() {
+        Map<Integer, Integer> activities = new TreeMap<>();
+        open.forEach((id, o) -> {
+            if (o.activityName() != null && o.child() == null) {
+                activities.put(id, o.attempt());
+            }
+        });
+        return activities;
     }
 
     /** @return the timers the code has pending, timer id to fire time; what an ending instance leaves in the timer store */
@@ -403,6 +430,8 @@ public final class WorkflowExecution implements WorkflowContext {
             case TaskCompleted completed -> resolve(completed.getTaskId(), "TaskCompleted").task().complete(completed.getOutput());
             case TaskFailed failed -> {
                 Open task = resolve(failed.getTaskId(), "TaskFailed");
+                // Recorded with the failure, so the next attempt gets the same details on every replay.
+                task.task().heartbeatDetails = failed.getHeartbeatDetails();
                 task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(),
                         FailureMapping.toPublic(failed.getFailure())));
             }
@@ -499,7 +528,8 @@ public final class WorkflowExecution implements WorkflowContext {
     private void deliver(EventRaised raised) {
         String key = raised.getName().toLowerCase(Locale.ROOT);
         ArrayDeque<CompletableTask<Payload>> waiters = eventWaiters.get(key);
-        if (waiters != null && !waiters.isEmpty()) {
+        // Once the code has finished, a waiter it left behind can take nothing: the event stays unconsumed.
+        if (waiters != null && !waiters.isEmpty() && completion == null) {
             waiters.poll().complete(raised.getPayload());
         } else {
             bufferedEvents.computeIfAbsent(key, k -> new ArrayDeque<>()).add(raised);
@@ -576,13 +606,26 @@ public final class WorkflowExecution implements WorkflowContext {
     private CompletableTask<Payload> issue(Command command, int sequenceId, String activityName, long fireAt) {
         unmatched.put(sequenceId, command);
         CompletableTask<Payload> task = new CompletableTask<>(this);
-        open.put(sequenceId, new Open(task, activityName, fireAt));
+        open.put(sequenceId, new Open(task, activityName, fireAt, null, command instanceof ScheduleTask t ? t.attempt() : 0));
         return task;
     }
 
-    private CompletableTask<Payload> scheduleAttempt(String name, Payload payload, int attempt, String taskQueue) {
+    /**
+     * @param closeBy the activity's schedule-to-close deadline, {@link Long#MAX_VALUE} for none: the
+     *                attempt gets what is left of it, so its timeout counts from the attempt's own dispatch
+     * @param details the last heartbeat details of the attempts before, for this one to resume from
+     */
+    private CompletableTask<Payload> scheduleAttempt(String name, Payload payload, int attempt, TaskOptions options, long closeBy,
+                                                     Payload details) {
         int id = nextSequenceId++;
-        return issue(new ScheduleTask(id, name, payload, attempt, taskQueue), id, name, -1);
+        ScheduleTask command = options == null ? new ScheduleTask(id, name, payload, attempt, null, null, null, null, details)
+                : new ScheduleTask(id, name, payload, attempt, options.taskQueue(), millis(options.startToCloseTimeout()),
+                        closeBy == Long.MAX_VALUE ? null : closeBy - currentTime, millis(options.heartbeatTimeout()), details);
+        return issue(command, id, name, -1);
+    }
+
+    private static Long millis(Duration duration) {
+        return duration == null ? null : duration.toMillis();
     }
 
     private CompletableTask<Payload> startTimer(long fireAt) {
@@ -638,21 +681,29 @@ public final class WorkflowExecution implements WorkflowContext {
     /** Schedules one attempt (of an activity or a child) under a new sequence id. */
     @FunctionalInterface
     private interface Attempts {
-        CompletableTask<Payload> schedule(int attempt);
+        /** @param details the last heartbeat details of the attempts before it (activities only) */
+        CompletableTask<Payload> schedule(int attempt, Payload details);
     }
 
-    /** Each failed attempt waits on a durable timer, then schedules the next attempt under a new id. */
-    private void attempt(Attempts attempts, int attempt, RetryPolicy policy, long firstAttemptAt, CompletableTask<Payload> result) {
-        CompletableTask<Payload> task = attempts.schedule(attempt);
+    /**
+     * Each failed attempt waits on a durable timer, then schedules the next attempt under a new id;
+     * none starts at or after {@code closeBy} (an activity's schedule-to-close deadline). The next
+     * attempt gets the failed one's heartbeat details or, if it had none, those it was given.
+     */
+    private void attempt(Attempts attempts, int attempt, RetryPolicy policy, long firstAttemptAt, long closeBy, Payload details,
+                         CompletableTask<Payload> result) {
+        CompletableTask<Payload> task = attempts.schedule(attempt, details);
         task.onDone(() -> {
             if (!task.isFailed()) {
                 result.complete(task.value());
                 return;
             }
-            if (policy != null && task.failure() instanceof TaskFailedException failed
+            long retryAt = policy == null ? Long.MAX_VALUE : currentTime + policy.delayAfter(attempt).toMillis();
+            if (policy != null && task.failure() instanceof TaskFailedException failed && retryAt < closeBy
                     && policy.shouldRetry(attempt, failed.getFailureDetails(), Duration.ofMillis(currentTime - firstAttemptAt))) {
-                CompletableTask<Payload> backoff = startTimer(currentTime + policy.delayAfter(attempt).toMillis());
-                backoff.onDone(() -> attempt(attempts, attempt + 1, policy, firstAttemptAt, result));
+                Payload next = task.heartbeatDetails != null ? task.heartbeatDetails : details;
+                CompletableTask<Payload> backoff = startTimer(retryAt);
+                backoff.onDone(() -> attempt(attempts, attempt + 1, policy, firstAttemptAt, closeBy, next, result));
             } else {
                 result.fail(task.failure());
             }
@@ -729,8 +780,10 @@ public final class WorkflowExecution implements WorkflowContext {
         }
         Payload payload = converter.serialize(activityInput);
         CompletableTask<Payload> result = new CompletableTask<>(this);
-        String taskQueue = options == null ? null : options.taskQueue();
-        attempt(n -> scheduleAttempt(name, payload, n, taskQueue), 1, options == null ? null : options.retryPolicy(), currentTime, result);
+        long closeBy = options == null || options.scheduleToCloseTimeout() == null ? Long.MAX_VALUE
+                : currentTime + options.scheduleToCloseTimeout().toMillis();
+        attempt((n, details) -> scheduleAttempt(name, payload, n, options, closeBy, details), 1, options == null ? null : options.retryPolicy(),
+                currentTime, closeBy, null, result);
         return result.map(p -> converter.deserialize(p, resultType));
     }
 
@@ -748,7 +801,8 @@ public final class WorkflowExecution implements WorkflowContext {
                 : instanceId + ":" + (generation == 0 ? "" : generation + ".") + nextSequenceId;
         ParentClosePolicy policy = ParentClosePolicy.valueOf(opts.parentClosePolicy().name());
         CompletableTask<Payload> result = new CompletableTask<>(this);
-        attempt(n -> scheduleChild(name, n == 1 ? baseId : baseId + "#" + n, payload, n, policy), 1, opts.retryPolicy(), currentTime, result);
+        attempt((n, details) -> scheduleChild(name, n == 1 ? baseId : baseId + "#" + n, payload, n, policy), 1, opts.retryPolicy(), currentTime,
+                Long.MAX_VALUE, null, result);
         return result.map(p -> converter.deserialize(p, resultType));
     }
 
@@ -764,7 +818,8 @@ public final class WorkflowExecution implements WorkflowContext {
     @Override
     public void continueAsNew(Object newInput, boolean keepUnprocessedEvents) {
         checkWorkflowThread("continueAsNew");
-        completion = new ContinueAsNew(converter.serialize(newInput), keepUnprocessedEvents ? List.copyOf(unconsumedEvents) : List.of());
+        carryEvents = keepUnprocessedEvents;
+        completion = new ContinueAsNew(converter.serialize(newInput), List.of());
         throw new ContinuedAsNew();
     }
 

@@ -28,6 +28,11 @@ final class StoreKeys {
         return ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
     }
 
+    /** The same layout as {@link #history}: an instance's attempts sort together, by task id. */
+    static Bytes attempt(String instanceId, int taskId) {
+        return history(instanceId, taskId);
+    }
+
     static Bytes timer(long fireAt, String instanceId, int timerId) {
         byte[] id = instanceId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(8 + 2 + id.length + 4).putLong(fireAt).putShort((short) id.length).put(id)

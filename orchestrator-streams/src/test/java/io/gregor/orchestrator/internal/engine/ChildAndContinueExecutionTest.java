@@ -143,6 +143,23 @@ class ChildAndContinueExecutionTest {
     }
 
     @Test
+    void eventsFedAfterTheCodeContinuedInTheSameStepAreCarriedEvenIfAnAbandonedWaiterAsksForThem() {
+        WorkflowExecution e = executions.of(ctx -> {
+            ctx.waitForExternalEvent("late", String.class); // never awaited: the code continues first
+            ctx.waitForExternalEvent("go", String.class).await();
+            ctx.continueAsNew("next");
+            return "unreachable";
+        });
+        e.apply(List.of(input(T0, new WorkflowStarted("Test", null))));
+
+        // as a resume feeds the inputs held while suspended: the code continues at the first, the others follow
+        List<Command> commands = e.apply(List.of(input(T0 + 1, new EventRaised("go", null)),
+                input(T0 + 1, new EventRaised("late", JSON.serialize("1"))), input(T0 + 1, new EventRaised("b", JSON.serialize("2")))));
+
+        assertThat(((ContinueAsNew) commands.getLast()).carried()).extracting(EventRaised::getName).containsExactly("late", "b");
+    }
+
+    @Test
     void continueAsNewIsNotSwallowedByCodeCatchingExceptions() {
         WorkflowExecution e = executions.of(ctx -> {
             try {
