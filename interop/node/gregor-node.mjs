@@ -154,7 +154,7 @@ async function worker(taskQueue) {
       debug(`task record ${topic}-${partition}@${message.offset}`);
       const task = await deserializer.deserialize(topic, message.value);
       print({ running: task.activityName, instanceId: task.instanceId, taskId: task.taskId, attempt: task.attempt, workerId });
-      const result = { instanceId: task.instanceId, taskId: task.taskId, attempt: task.attempt, succeeded: true, output: null, failure: null, workerId };
+      const result = { instanceId: task.instanceId, taskId: task.taskId, attempt: task.attempt, generation: task.generation ?? null, succeeded: true, output: null, failure: null, workerId };
       try {
         const activity = activities[task.activityName];
         if (activity === undefined) {

@@ -23,7 +23,7 @@ public final class Topics {
 
   /** Kafka's limit on topic name length. */
   private static final int MAX_TOPIC_LENGTH = 249;
-  private static final String LONGEST_SUFFIX = ".workflow-completions";
+  private static final String LONGEST_SUFFIX = ".activity-cancellations";
 
   private final String prefix;
 

@@ -81,11 +81,11 @@ class TopicsTest {
 
   @Test
   void aPrefixTooLongForKafkasTopicNamesIsRefused() {
-    assertThatThrownBy(() -> new Topics("p".repeat(229)))
+    assertThatThrownBy(() -> new Topics("p".repeat(227)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Expected a topic prefix of at most 228 characters (topic names are limited"
-            + " to 249), but found 229");
-    assertThat(new Topics("p".repeat(228)).completions()).hasSize(249);
+        .hasMessage("Expected a topic prefix of at most 226 characters (topic names are limited"
+            + " to 249), but found 227");
+    assertThat(new Topics("p".repeat(226)).activityCancellations()).hasSize(249);
   }
 
   @Test
@@ -125,7 +125,7 @@ class TopicsTest {
 
       topics.ensureCreated(admin, 3, 3, (short) 1);
 
-      assertThat(admin.listTopics().names().get()).hasSize(9);
+      assertThat(admin.listTopics().names().get()).hasSize(10);
     }
   }
 
@@ -166,7 +166,7 @@ class TopicsTest {
 
       topics.ensureCreated(admin, 3, 3, (short) 1);
 
-      assertThat(admin.listTopics().names().get()).hasSize(9);
+      assertThat(admin.listTopics().names().get()).hasSize(10);
     }
   }
 

@@ -1,28 +1,20 @@
 package io.gregor.worker.internal;
 
 import io.gregor.schemas.avro.ActivityTask;
-import io.gregor.schemas.avro.Payload;
 import io.gregor.schemas.payload.DataConverter;
-import io.gregor.worker.ActivityCanceledException;
 import io.gregor.worker.ActivityContext;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The {@link ActivityContext} of one attempt: a view of its task, its latest heartbeat details
  * and whether it was cancelled. Heartbeats are handed to a {@link HeartbeatSender}, which sends
  * them off the activity's thread.
  */
-final class TaskContext implements ActivityContext {
+final class TaskContext extends TaskContextBase {
 
-  private final ActivityTask task;
-  private final DataConverter converter;
   private final HeartbeatSender heartbeats;
   private final Clock clock;
-  /** This attempt's latest details, else the previous attempt's last ones; null if none. */
-  private volatile Payload details;
   private volatile String cancelReason;
   /** Guards the heartbeat throttle below; held only briefly, never while sending. */
   private final Object throttle = new Object();
@@ -32,68 +24,24 @@ final class TaskContext implements ActivityContext {
   private boolean finished;
 
   TaskContext(ActivityTask task, DataConverter converter, HeartbeatSender heartbeats, Clock clock) {
-    this.task = task;
-    this.converter = converter;
+    super(task, converter);
     this.heartbeats = heartbeats;
     this.clock = clock;
-    this.details = task.getHeartbeatDetails();
-  }
-
-  @Override
-  public String getName() {
-    return task.getActivityName();
-  }
-
-  @Override
-  public String getInstanceId() {
-    return task.getInstanceId();
-  }
-
-  @Override
-  public String getWorkflowName() {
-    return task.getWorkflowName();
-  }
-
-  @Override
-  public int getTaskId() {
-    return task.getTaskId();
-  }
-
-  @Override
-  public int getAttempt() {
-    return task.getAttempt();
-  }
-
-  @Override
-  public <T> T getInput(Class<T> type) {
-    Objects.requireNonNull(type, "type");
-    Payload input = task.getInput();
-    return input == null ? null : converter.deserialize(input, type);
   }
 
   @Override
   public void heartbeat(Object progress) {
-    if (progress != null) {
-      details = converter.serialize(progress);
-    }
+    recordDetails(progress);
     if (isCancelled()) {
-      throw new ActivityCanceledException("Expected activity '" + getName() + "' (" + describe()
-          + ") to be still wanted, but it was cancelled: " + cancelReason, cancelReason);
+      throw canceled(cancelReason);
     }
     heartbeats.requested(this);
   }
 
   @Override
-  public <T> Optional<T> getHeartbeatDetails(Class<T> type) {
-    Objects.requireNonNull(type, "type");
-    Payload current = details;
-    return current == null ? Optional.empty() : Optional.ofNullable(converter.deserialize(current, type));
-  }
-
-  @Override
   public boolean isCancelled() {
     if (cancelReason == null) {
-      Instant deadline = task.getDeadline();
+      Instant deadline = task().getDeadline();
       if (deadline != null && clock.instant().isAfter(deadline)) {
         cancel("its deadline " + deadline + " passed (start-to-close or schedule-to-close timeout)");
       }
@@ -113,15 +61,6 @@ final class TaskContext implements ActivityContext {
   /** Why the attempt was cancelled; null if it was not. */
   String cancelReason() {
     return cancelReason;
-  }
-
-  ActivityTask task() {
-    return task;
-  }
-
-  /** The details to send with a heartbeat or the result; null if no attempt recorded any. */
-  Payload details() {
-    return details;
   }
 
   /**
@@ -162,11 +101,6 @@ final class TaskContext implements ActivityContext {
     synchronized (throttle) {
       finished = true;
     }
-  }
-
-  /** Names the attempt in messages. */
-  String describe() {
-    return "instance " + getInstanceId() + ", task " + getTaskId() + ", attempt " + getAttempt();
   }
 
   @Override

@@ -80,7 +80,7 @@ public final class ChaosProcesses {
                     .schemaRegistryUrl(require(settings, "registry"))
                     .topicPrefix(require(settings, "prefix"))
                     .workerId(require(settings, "workerId"))
-                    .maxConcurrency(Integer.parseInt(settings.getOrDefault("maxConcurrency", "16")))
+                    .maxConcurrency(Integer.parseInt(settings.getOrDefault("maxConcurrency", "64")))
                     .registerActivity(ChaosWorkload.MIX, ctx -> ChaosWorkload.runMix(ctx, delay))
                     .registerActivity(ChaosWorkload.SLOW_MIX, ChaosWorkload::runSlowMix);
             prefixed(settings, "kafka.").forEach(builder::kafkaProperty);

@@ -20,7 +20,7 @@ import java.util.List;
  * child workflow {@link #CHILD} (three {@link #MIX} in a row), then three more {@link #MIX}:
  * 15 activities of its own, 3 of its child's, a timer and an event. With heartbeats on (input
  * {@code heartbeat}), the first fan-out activity is {@link #SLOW_MIX} instead: it heartbeats
- * while it works, under a heartbeat timeout and a retry policy.
+ * while it works, under a heartbeat timeout and a retry policy of {@link #SLOW_ATTEMPTS} attempts.
  */
 public final class ChaosWorkload {
     /** The workflow the harness starts. */
@@ -54,6 +54,13 @@ public final class ChaosWorkload {
      * workers that were never stopped.
      */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
+
+    /**
+     * Attempts of {@link #SLOW_MIX}: a worker paused with attempts in hand makes the others'
+     * backlog grow, and an attempt that waits in a worker's queue past the heartbeat timeout
+     * (counted from its dispatch) times out too, so a few more than the pauses alone need.
+     */
+    static final int SLOW_ATTEMPTS = 10;
 
     private static final long MODULUS = 1_000_000_007L;
 
@@ -125,7 +132,7 @@ public final class ChaosWorkload {
             for (int k = 0; k < FAN; k++) {
                 fan.add(k == 0 && input.heartbeat()
                         ? ctx.callActivity(SLOW_MIX, new long[] {v, 100 + k}, TaskOptions
-                                .withRetryPolicy(RetryPolicy.of(5, Duration.ofMillis(100)))
+                                .withRetryPolicy(RetryPolicy.of(SLOW_ATTEMPTS, Duration.ofMillis(200)))
                                 .withHeartbeatTimeout(HEARTBEAT_TIMEOUT), Long.class)
                         : mixStep(ctx, v, 100 + k));
             }
