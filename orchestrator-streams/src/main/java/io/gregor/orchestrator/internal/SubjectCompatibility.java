@@ -61,7 +61,9 @@ public final class SubjectCompatibility {
             if (current.isPresent() && current.get().implies(level)) {
                 continue;
             }
-            registry.setCompatibility(subject, level);
+            if (!set(registry, subject, level)) {
+                continue;
+            }
             changed.add(subject);
             if (current.isPresent()) {
                 LOG.warn("Set the compatibility of public subject {} from {} to {} (the orchestrator's publicSubjectCompatibility;"
@@ -72,6 +74,26 @@ public final class SubjectCompatibility {
             LOG.info("Public subjects {} have compatibility level {} now", changed, level);
         }
         return changed;
+    }
+
+    /**
+     * Sets the level; two orchestrators starting at once race to do so, and a registry may refuse
+     * the second (Apicurio answers 409: the rule exists already), which is no failure once the
+     * subject has a level that implies the one wanted.
+     *
+     * @return true if this call set it, false if another process had
+     */
+    private static boolean set(SchemaRegistryClient registry, String subject, CompatibilityLevel level) {
+        try {
+            registry.setCompatibility(subject, level);
+            return true;
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() == 409 && registry.compatibility(subject).map(now -> now.implies(level)).orElse(false)) {
+                LOG.info("Public subject {} got compatibility level {} from another process meanwhile", subject, level);
+                return false;
+            }
+            throw e;
+        }
     }
 
     /**

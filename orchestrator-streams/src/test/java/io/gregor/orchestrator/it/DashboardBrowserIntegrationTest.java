@@ -88,6 +88,11 @@ class DashboardBrowserIntegrationTest {
         waiting().until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='" + button + "']"))).click();
     }
 
+    /** The result a confirmed action shows; waited for, since the click returns before the next page has loaded on a busy box. */
+    private static String result() {
+        return waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[role=status]"))).getText();
+    }
+
     @Test
     void aWorkflowStartedFromThePageCompletesInTheListShowsItsTimelineAndAnotherIsTerminated() throws Exception {
         // given
@@ -107,7 +112,7 @@ class DashboardBrowserIntegrationTest {
         confirm("Yes, start");
 
         // then: the list refreshes itself (htmx) until the instance is COMPLETED, without a reload
-        assertThat(browser.findElement(By.cssSelector("[role=status]")).getText()).contains("Start accepted for instance " + greeting);
+        assertThat(result()).contains("Start accepted for instance " + greeting);
         By row = By.cssSelector("tr[data-instance-id='" + greeting + "'] .status");
         waiting().until(ExpectedConditions.textToBe(row, "COMPLETED"));
         screenshot("3-list");
@@ -130,12 +135,12 @@ class DashboardBrowserIntegrationTest {
         browser.findElement(By.xpath("//summary[normalize-space()='Terminate\u2026']")).click();
         browser.findElement(By.id("a-terminate-reason")).sendKeys("not needed any more");
         browser.findElement(By.xpath("//form[contains(@action,'/terminate')]//button")).click();
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Terminate instance " + waiter + "?");
+        waiting().until(ExpectedConditions.textToBe(By.tagName("h1"), "Terminate instance " + waiter + "?"));
         screenshot("5-terminate-confirmation");
         confirm("Yes, terminate");
 
         // then: the result is shown, and the page refreshes itself to TERMINATED
-        assertThat(browser.findElement(By.cssSelector("[role=status]")).getText()).contains("Terminate accepted for instance " + waiter);
+        assertThat(result()).contains("Terminate accepted for instance " + waiter);
         waiting().until(ExpectedConditions.textToBe(By.id("status"), "TERMINATED"));
         screenshot("6-terminated");
     }
