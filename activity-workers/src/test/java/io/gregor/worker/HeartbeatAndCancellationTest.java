@@ -91,7 +91,7 @@ class HeartbeatAndCancellationTest {
     assertThat(started.await(WorkerFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
     // when the orchestrator cancels the attempt
-    fixture.sendCancellation(new ActivityCancellation("race-1", 2, 1, "the task lost an anyOf"));
+    fixture.sendCancellation(new ActivityCancellation("race-1", 2, 1, "the task lost an anyOf", null));
 
     // then the activity stopped with the reason, which its failed result reports
     ConsumerRecord<byte[], byte[]> record =

@@ -114,7 +114,7 @@ final class CancellationListener implements Runnable {
       return;
     }
     boolean here = attempts.cancel(
-        new RunningAttempts.Key(c.getInstanceId(), c.getTaskId(), c.getAttempt()), c.getReason());
+        new RunningAttempts.Key(c.getInstanceId(), c.getGeneration(), c.getTaskId(), c.getAttempt()), c.getReason());
     if (here) {
       LOG.info("Cancelled {}/{} attempt {}: {}", c.getInstanceId(), c.getTaskId(), c.getAttempt(),
           c.getReason());

@@ -17,8 +17,17 @@ import java.util.Set;
  */
 final class RunningAttempts {
 
-  /** Identifies one attempt. */
-  record Key(String instanceId, int taskId, int attempt) {}
+  /**
+   * Identifies one attempt. The generation is part of it: task ids start again in every
+   * continue-as-new generation, and an ended generation's cancellation must not cancel the next
+   * generation's attempt with the same id.
+   */
+  record Key(String instanceId, int generation, int taskId, int attempt) {
+    /** @param generation as the task or cancellation carries it; null (an older orchestrator) is generation 0 */
+    Key(String instanceId, Integer generation, int taskId, int attempt) {
+      this(instanceId, generation == null ? 0 : generation.intValue(), taskId, attempt);
+    }
+  }
 
   /** Cancellations arrive seconds before a late task at most; this many is plenty. */
   private static final int REMEMBERED = 10_000;
@@ -78,6 +87,6 @@ final class RunningAttempts {
   }
 
   private static Key keyOf(ActivityTask task) {
-    return new Key(task.getInstanceId(), task.getTaskId(), task.getAttempt());
+    return new Key(task.getInstanceId(), task.getGeneration(), task.getTaskId(), task.getAttempt());
   }
 }

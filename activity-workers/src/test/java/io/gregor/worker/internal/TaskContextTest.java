@@ -113,7 +113,7 @@ class TaskContextTest {
     TaskContext context = attempts.begin(task().build());
     assertThat(context.isCancelled()).isFalse();
 
-    boolean running = attempts.cancel(new RunningAttempts.Key("order-7", 4, 1), "it lost an anyOf");
+    boolean running = attempts.cancel(new RunningAttempts.Key("order-7", 0, 4, 1), "it lost an anyOf");
 
     assertThat(running).isTrue();
     assertThat(context.isCancelled()).isTrue();
@@ -125,10 +125,22 @@ class TaskContextTest {
   }
 
   @Test
+  void anEndedGenerationsCancellationDoesNotCancelTheNextGenerationsTaskWithTheSameId() {
+    // Generation 0 ended while task 4 ran: its cancellation is remembered for attempts to come.
+    assertThat(attempts.cancel(new RunningAttempts.Key("order-7", 0, 4, 1), "Instance order-7 ended CONTINUED_AS_NEW")).isFalse();
+
+    TaskContext nextGeneration = attempts.begin(task().setGeneration(1).build());
+    TaskContext sameGeneration = attempts.begin(task().setGeneration(0).build());
+
+    assertThat(nextGeneration.isCancelled()).isFalse();
+    assertThat(sameGeneration.isCancelled()).isTrue();
+  }
+
+  @Test
   void aCancellationOfAnotherAttemptDoesNotTouchThisOne() {
     TaskContext context = attempts.begin(task().build());
 
-    assertThat(attempts.cancel(new RunningAttempts.Key("order-7", 4, 2), "timed out")).isFalse();
+    assertThat(attempts.cancel(new RunningAttempts.Key("order-7", 0, 4, 2), "timed out")).isFalse();
 
     assertThat(context.isCancelled()).isFalse();
   }

@@ -129,7 +129,7 @@ class TaskHandlerTest {
   @Test
   void anAttemptCancelledBeforeItStartsDoesNotRun() {
     TaskHandler handler = handler(ctx -> "ran");
-    attempts.cancel(new RunningAttempts.Key("order-7", 4, 2), "the workflow was terminated");
+    attempts.cancel(new RunningAttempts.Key("order-7", 0, 4, 2), "the workflow was terminated");
 
     handler.handle(delivery(task().build(), (short) 1));
 

@@ -22,4 +22,30 @@ public interface Task<T> {
 
     /** @return true if the task failed or was canceled */
     boolean isFailed();
+
+    /**
+     * Gives the task up, like a Temporal cancellation scope: if it is not done, it fails at once
+     * with a {@link TaskCanceledException} of reason {@link TaskCanceledException.Reason#CANCELED}
+     * (so do the tasks derived from it, such as an {@code allOf} over it), and what it waited for
+     * is stopped:
+     * <ul>
+     *   <li>an activity: the cancellation is recorded in the history, the worker running the attempt is told
+     *       ({@code ActivityContext.isCancelled()}, and {@code heartbeat} throws), its timeouts end, no retry
+     *       follows, and a result that still arrives is not recorded;</li>
+     *   <li>a child workflow: the cancellation is recorded and the child is terminated (with its own children);</li>
+     *   <li>a timer: it leaves the timer store;</li>
+     *   <li>an external-event wait: it stops waiting; an event that arrives later stays for the next wait;</li>
+     *   <li>an {@code allOf} or {@code anyOf}: every task in it that is not done is cancelled.</li>
+     * </ul>
+     * The typical use is an {@code anyOf} whose losers are no longer needed:
+     * <pre>{@code
+     * Task<?> first = ctx.anyOf(fast, slow).await();
+     * (first == fast ? slow : fast).cancel();
+     * }</pre>
+     * Like every workflow decision it is replayed: the cancellation is recorded at the point the code made it.
+     *
+     * @return true if this call canceled the task, false if it was already done (completed, failed or canceled)
+     * @throws IllegalStateException if called outside the workflow's code
+     */
+    boolean cancel();
 }

@@ -15,7 +15,9 @@ public class TaskCanceledException extends RuntimeException {
          * {@link WorkflowContext#waitForExternalEvent(String, java.time.Duration, Class)} reached its timeout before the
          * event arrived (at once for a zero timeout and no buffered event).
          */
-        TIMED_OUT
+        TIMED_OUT,
+        /** The workflow's code gave the task up with {@link Task#cancel()}. */
+        CANCELED
     }
 
     private final Reason reason;

@@ -90,6 +90,12 @@ final class Timeline {
                 }
                 case "TimerFired", "TimerCancelled" -> end(bars, open.remove("timer:" + details.path("timerId").asInt()), at,
                         type.equals("TimerFired") ? "fired" : "cancelled");
+                case "TaskCancelRequested" -> {
+                    // Activities and children share task ids: the bar is one or the other.
+                    String id = ":" + details.path("taskId").asInt();
+                    Integer index = open.remove("task" + id);
+                    end(bars, index != null ? index : open.remove("child" + id), at, "cancelled");
+                }
                 case "EventRaised" -> markers.add(new Marker("event " + event.path("name").asText(), at, "event"));
                 default -> markers.add(new Marker(type.replace("Workflow", "workflow "), at, "lifecycle"));
             }

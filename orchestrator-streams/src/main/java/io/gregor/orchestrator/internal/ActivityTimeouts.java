@@ -110,9 +110,9 @@ final class ActivityTimeouts {
     }
 
     /** The orchestrator no longer wants the attempt's result: it is closed, and the worker running it is told why. */
-    void cancel(String instanceId, int taskId, int attempt, String reason, long now) {
+    void cancel(String instanceId, int generation, int taskId, int attempt, String reason, long now) {
         closed(instanceId, taskId);
-        outputs.cancellation(new ActivityCancellation(instanceId, taskId, attempt, reason), now);
+        outputs.cancellation(new ActivityCancellation(instanceId, taskId, attempt, reason, generation), now);
     }
 
     /**
@@ -137,7 +137,8 @@ final class ActivityTimeouts {
         FailureDetails failure = failure(attempt, at);
         // Its timer was taken when it came due: only the entry is left to delete.
         attempts.delete(attempt.getInstanceId(), taskId);
-        outputs.cancellation(new ActivityCancellation(attempt.getInstanceId(), taskId, attempt.getAttempt(), failure.getMessage()), now);
+        outputs.cancellation(new ActivityCancellation(attempt.getInstanceId(), taskId, attempt.getAttempt(), failure.getMessage(),
+                attempt.getGeneration()), now);
         return Optional.of(new TaskFailed(taskId, failure, attempt.getHeartbeatDetails()));
     }
 

@@ -379,7 +379,21 @@ final class InstanceStepper {
             case Command.RecordPatch p -> {
                 // only recorded: replay reads it back
             }
+            case Command.CancelTask c -> {
+                String reason = "The code of instance " + meta.getInstanceId() + " canceled " + (c.childInstanceId() == null ? "activity '" : "child workflow '")
+                        + c.name() + "' (task " + c.taskId() + ")";
+                if (c.childInstanceId() == null) {
+                    activityTimeouts.cancel(meta.getInstanceId(), meta.getGeneration(), c.taskId(), c.attempt(), reason, now);
+                } else {
+                    terminateChild(c.childInstanceId(), reason, now);
+                }
+            }
         }
+    }
+
+    /** Terminates a child and, recursively, its own children; its end notice then finds no open task in the parent and is dropped. */
+    private void terminateChild(String childInstanceId, String reason, long now) {
+        outputs.childControl(new WorkflowControl(childInstanceId, new TerminateWorkflow(reason, null, true)), now);
     }
 
     /** Sends an activity attempt to its workers, with its deadline, and starts its timeouts. */
@@ -489,6 +503,8 @@ final class InstanceStepper {
         private List<ChildWorkflowScheduled> leftoverChildren = List.of();
         /** How many generations ended before this one in the same step (continue-as-new). */
         private int generation;
+        /** The instance's generation the step runs: its tasks' ids are counted in it. */
+        private final int instanceGeneration;
 
         Step(InstanceMetadata meta) {
             this(meta, meta.getStatus());
@@ -499,6 +515,7 @@ final class InstanceStepper {
             this.before = meta.getStatus();
             this.stored = stored;
             this.firstSequence = meta.getHistoryLength();
+            this.instanceGeneration = meta.getGeneration();
         }
 
         void record(HistoryEvent event) {
@@ -538,12 +555,11 @@ final class InstanceStepper {
         void release(long now) {
             String id = meta.getInstanceId();
             leftoverTimers.forEach((timerId, fireAt) -> timers.cancel(id, timerId, fireAt));
-            leftoverActivities.forEach((taskId, attempt) -> activityTimeouts.cancel(id, taskId, attempt, "Instance " + id + " ended "
-                    + meta.getStatus(), now));
+            leftoverActivities.forEach((taskId, attempt) -> activityTimeouts.cancel(id, instanceGeneration, taskId, attempt, "Instance " + id
+                    + " ended " + meta.getStatus(), now));
             for (ChildWorkflowScheduled child : leftoverChildren) {
                 if (child.getParentClosePolicy() == ParentClosePolicy.TERMINATE) {
-                    outputs.childControl(new WorkflowControl(child.getInstanceId(), new TerminateWorkflow(
-                            "Parent " + id + " ended " + meta.getStatus(), null, true)), now);
+                    terminateChild(child.getInstanceId(), "Parent " + id + " ended " + meta.getStatus(), now);
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.gregor.schemas.avro.ChildWorkflowCompleted;
 import io.gregor.schemas.avro.ChildWorkflowFailed;
 import io.gregor.schemas.avro.ChildWorkflowScheduled;
 import io.gregor.schemas.avro.HistoryEvent;
+import io.gregor.schemas.avro.TaskCancelRequested;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TaskScheduled;
@@ -15,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a history leaves open: activities scheduled without a result and timers created that
- * neither fired nor were cancelled. Read from the history rather than from an index, so that
+ * What a history leaves open: activities and children scheduled without a result or a
+ * cancellation, and timers created that neither fired nor were cancelled. Read from the history rather than from an index, so that
  * finding an instance's timers costs one read of its history, never a scan of the timer store.
  *
  * @param activities open activity attempts by task id
@@ -40,6 +41,11 @@ record OpenWork(Map<Integer, TaskScheduled> activities, Map<Integer, Long> timer
                 case ChildWorkflowScheduled c -> children.put(c.getTaskId(), c);
                 case ChildWorkflowCompleted c -> children.remove(c.getTaskId());
                 case ChildWorkflowFailed c -> children.remove(c.getTaskId());
+                case TaskCancelRequested c -> {
+                    // Task ids are shared by activities and children: it was one of them.
+                    activities.remove(c.getTaskId());
+                    children.remove(c.getTaskId());
+                }
                 default -> {
                     // opens and closes nothing
                 }

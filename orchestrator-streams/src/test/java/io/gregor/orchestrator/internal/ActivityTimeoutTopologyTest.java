@@ -58,6 +58,13 @@ class ActivityTimeoutTopologyTest {
             ctx.anyOf(List.of(fast, slow)).await();
             return fast.await();
         });
+        workflows.register("RaceAndCancel", () -> ctx -> {
+            Task<String> fast = ctx.callActivity("Fast", null, String.class);
+            Task<String> slow = ctx.callActivity("Slow", null, TaskOptions.defaults().withStartToCloseTimeout(Duration.ofMinutes(5)), String.class);
+            ctx.anyOf(List.of(fast, slow)).await();
+            slow.cancel();
+            return fast.await() + " then " + ctx.waitForExternalEvent("Done", String.class).await();
+        });
         workflows.register("Generations", () -> ctx -> {
             int generation = ctx.getInput(Integer.class);
             Task<String> poll = ctx.callActivity("Poll", generation, TaskOptions.defaults().withStartToCloseTimeout(Duration.ofMinutes(1)),
@@ -241,6 +248,31 @@ class ActivityTimeoutTopologyTest {
         assertNothingLeftBehind();
     }
 
+    @ParameterizedTest(name = "cache size {0}")
+    @ValueSource(ints = {100, 0})
+    void anActivityTheCodeCancelsIsToldToStopItsTimeoutsEndAndItsLateResultIsNotRecorded(int cacheSize) {
+        startDriver(cacheSize);
+        gregor.start("x-1", "RaceAndCancel", null);
+        List<ActivityTask> tasks = gregor.tasks.readValuesToList();
+
+        gregor.succeed(tasks.getFirst(), "won");
+
+        assertThat(gregor.cancellations.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("x-1/1");
+            assertThat(kv.value.getReason()).isEqualTo("The code of instance x-1 canceled activity 'Slow' (task 1)");
+            assertThat(kv.value.getGeneration()).isZero();
+        });
+        assertNothingLeftBehind();
+        gregor.succeed(tasks.getLast(), "too late");
+        gregor.raise("x-1", "Done", "done");
+
+        assertThat(outputOf(gregor.completions.readValue())).isEqualTo("won then done");
+        assertThat(gregor.history("x-1").stream().map(e -> e.getEvent().getClass().getSimpleName()).toList())
+                .containsExactly("WorkflowStarted", "TaskScheduled", "TaskScheduled", "TaskCompleted", "TaskCancelRequested", "EventRaised",
+                        "WorkflowCompleted");
+        assertThat(gregor.cancellations.readValuesToList()).as("the end cancels nothing again").isEmpty();
+    }
+
     @Test
     void terminatingAnInstanceCancelsItsRunningActivitiesAndTheirTimeouts() {
         startDriver(100);
@@ -265,6 +297,7 @@ class ActivityTimeoutTopologyTest {
         assertThat(gregor.cancellations.readValuesToList()).singleElement().satisfies(c -> {
             assertThat(c.getTaskId()).isZero();
             assertThat(c.getReason()).isEqualTo("Instance c-1 ended CONTINUED_AS_NEW");
+            assertThat(c.getGeneration()).as("the ending generation's, so the next one's task 0 runs on").isZero();
         });
         assertThat(gregor.attempts()).as("the second generation's attempt keeps its timeout").singleElement()
                 .satisfies(a -> assertThat(a.getScheduledAt()).isEqualTo(T0));

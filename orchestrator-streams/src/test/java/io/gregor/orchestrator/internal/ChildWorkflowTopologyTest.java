@@ -66,6 +66,13 @@ class ChildWorkflowTopologyTest {
                     .withParentClosePolicy(ParentClosePolicy.ABANDON), String.class);
             return ctx.waitForExternalEvent("done", String.class).await();
         });
+        workflows.register("GivesUp", () -> ctx -> {
+            Task<String> child = ctx.callChildWorkflow("Waiter", null, ChildWorkflowOptions.defaults().withInstanceId(ctx.getInstanceId() + "-kid"),
+                    String.class);
+            ctx.waitForExternalEvent("enough", String.class).await();
+            child.cancel();
+            return ctx.waitForExternalEvent("done", String.class).await();
+        });
         workflows.register("Catching", () -> ctx -> {
             try {
                 return ctx.callChildWorkflow(ctx.getInput(String.class), null, ChildWorkflowOptions.defaults().withInstanceId("c"), String.class)
@@ -141,6 +148,24 @@ class ChildWorkflowTopologyTest {
         assertThat(statusOf("p")).isEqualTo(RuntimeStatus.TERMINATED);
         assertThat(statusOf("p-kept")).isEqualTo(RuntimeStatus.TERMINATED);
         assertThat(statusOf("p-abandoned")).isEqualTo(RuntimeStatus.RUNNING);
+    }
+
+    @Test
+    void cancelingAChildTerminatesItAndItsEndNoticeIsNotRecordedInTheParent() {
+        gregor.start("g", "GivesUp", null);
+        assertThat(statusOf("g-kid")).isEqualTo(RuntimeStatus.RUNNING);
+
+        gregor.raise("g", "enough", "x");
+
+        assertThat(statusOf("g-kid")).isEqualTo(RuntimeStatus.TERMINATED);
+        assertThat(gregor.instance("g-kid").getOutput()).isNull();
+        assertThat(statusOf("g")).isEqualTo(RuntimeStatus.RUNNING);
+        List<String> parentHistory = gregor.history("g").stream().map(e -> e.getEvent().getClass().getSimpleName()).toList();
+        assertThat(parentHistory).as("the child's end, reported after the cancellation, completes nothing")
+                .endsWith("EventRaised", "TaskCancelRequested").doesNotContain("ChildWorkflowFailed", "ChildWorkflowCompleted");
+
+        gregor.raise("g", "done", "fine");
+        assertThat(statusOf("g")).isEqualTo(RuntimeStatus.COMPLETED);
     }
 
     @Test

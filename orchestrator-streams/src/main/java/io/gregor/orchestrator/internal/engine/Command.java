@@ -5,6 +5,7 @@ import io.gregor.schemas.avro.EventRaised;
 import io.gregor.schemas.avro.FailureDetails;
 import io.gregor.schemas.avro.ParentClosePolicy;
 import io.gregor.schemas.avro.Payload;
+import io.gregor.schemas.avro.TaskCancelRequested;
 import io.gregor.schemas.avro.TaskScheduled;
 import io.gregor.schemas.avro.TimerCancelled;
 import io.gregor.schemas.avro.TimerCreated;
@@ -113,6 +114,31 @@ public sealed interface Command {
         @Override
         public String describe() {
             return "CancelTimer(id=" + timerId + ")";
+        }
+    }
+
+    /**
+     * Give up a running activity attempt or child workflow ({@code Task.cancel()}). Like
+     * {@link CancelTimer} it refers to the task's sequence id and takes none itself.
+     *
+     * @param name            the activity's or child workflow's name
+     * @param attempt         the activity attempt running, which its worker is told to stop
+     * @param childInstanceId the child's instance id, which is terminated; null for an activity
+     */
+    record CancelTask(int taskId, String name, int attempt, String childInstanceId) implements Command {
+        @Override
+        public Object toEvent() {
+            return new TaskCancelRequested(taskId);
+        }
+
+        @Override
+        public boolean matches(Object recorded) {
+            return recorded instanceof TaskCancelRequested t && t.getTaskId() == taskId;
+        }
+
+        @Override
+        public String describe() {
+            return "CancelTask(id=" + taskId + ", " + (childInstanceId == null ? "activity" : "child workflow") + "='" + name + "')";
         }
     }
 

@@ -21,6 +21,10 @@ final class CompletableTask<T> implements Task<T> {
     WorkflowExecution.TimerRef timer;
     /** Set on a failed activity attempt to the heartbeat details its failure recorded, for the next attempt. */
     Payload heartbeatDetails;
+    /** The sequence id of the command that created it (an activity attempt, a child, a timer); -1 for other tasks. */
+    int sequenceId = -1;
+    /** Stops what the task waits for when the code cancels it; null if nothing needs stopping. */
+    Runnable canceller;
 
     CompletableTask(WorkflowExecution execution) {
         this.execution = execution;
@@ -43,6 +47,11 @@ final class CompletableTask<T> implements Task<T> {
     @Override
     public boolean isFailed() {
         return failure != null;
+    }
+
+    @Override
+    public boolean cancel() {
+        return execution.cancel(this);
     }
 
     T value() {
@@ -82,6 +91,7 @@ final class CompletableTask<T> implements Task<T> {
 
     <R> CompletableTask<R> map(Function<? super T, ? extends R> mapper) {
         CompletableTask<R> mapped = new CompletableTask<>(execution);
+        mapped.canceller = this::cancel;
         onDone(() -> {
             if (failure != null) {
                 mapped.fail(failure);

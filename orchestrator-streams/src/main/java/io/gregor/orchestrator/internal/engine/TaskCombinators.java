@@ -22,6 +22,7 @@ final class TaskCombinators {
             return all;
         }
         int[] remaining = {tasks.size()};
+        all.canceller = () -> cancelEach(tasks);
         tasks.forEach(task -> execution.combined(own(task)));
         for (Task<T> task : tasks) {
             own(task).onDone(() -> {
@@ -58,6 +59,7 @@ final class TaskCombinators {
             throw new IllegalArgumentException("Expected at least one task for anyOf, but found none (instance " + instanceId + ")");
         }
         CompletableTask<Task<?>> first = new CompletableTask<>(execution);
+        first.canceller = () -> cancelEach(tasks);
         // Every task is counted before any callback runs: one may be done already and complete the race at once.
         tasks.forEach(task -> execution.combined(own(task)));
         for (Task<?> task : tasks) {
@@ -70,6 +72,11 @@ final class TaskCombinators {
             });
         }
         return first;
+    }
+
+    /** A combinator the code cancels cancels what it waits on; the tasks already done stay as they are. */
+    private static void cancelEach(List<? extends Task<?>> tasks) {
+        tasks.forEach(task -> own(task).cancel());
     }
 
     private static <T> CompletableTask<T> own(Task<T> task) {

@@ -8,6 +8,7 @@ import io.gregor.client.workflow.TaskFailedException;
 import io.gregor.client.workflow.TaskOptions;
 import io.gregor.client.workflow.Workflow;
 import io.gregor.client.workflow.WorkflowContext;
+import io.gregor.orchestrator.internal.engine.Command.CancelTask;
 import io.gregor.orchestrator.internal.engine.Command.CancelTimer;
 import io.gregor.orchestrator.internal.engine.Command.CompleteWorkflow;
 import io.gregor.orchestrator.internal.engine.Command.ContinueAsNew;
@@ -24,6 +25,7 @@ import io.gregor.schemas.avro.EventRaised;
 import io.gregor.schemas.avro.HistoryEvent;
 import io.gregor.schemas.avro.ParentClosePolicy;
 import io.gregor.schemas.avro.Payload;
+import io.gregor.schemas.avro.TaskCancelRequested;
 import io.gregor.schemas.avro.TaskCompleted;
 import io.gregor.schemas.avro.TaskFailed;
 import io.gregor.schemas.avro.TaskScheduled;
@@ -76,6 +78,13 @@ import org.slf4j.LoggerFactory;
  * arrived, and a timer that lost an anyOf once no other combinator uses it. A cancelled timer the
  * code awaits or combines again is created anew with its original fire time, so cancelling never
  * changes what the code observes.
+ *
+ * <p>{@link Task#cancel()} fails the task at once, for the code, and stops what it waits for: an
+ * activity attempt or a child through a {@link CancelTask} command (recorded as
+ * {@link TaskCancelRequested}, taking no sequence id), after which a result of theirs is refused
+ * or, if already recorded in the same step or held by a suspension, ignored; a timer through
+ * {@link CancelTimer}; an event wait by leaving the queue of waiters. The code decides it, so
+ * replay decides it at the same point.
  *
  * <p>Activity timeouts are the orchestrator's to enforce: the engine only puts them on each
  * attempt's {@link ScheduleTask} (the schedule-to-close one as what is left of it), hands the
@@ -174,8 +183,10 @@ public final class WorkflowExecution implements WorkflowContext {
     private final Map<Integer, Open> open = new HashMap<>();
     /** Commands issued by the code and not yet matched with (replay) or recorded as (live) history. */
     private final LinkedHashMap<Integer, Command> unmatched = new LinkedHashMap<>();
-    /** Cancellations issued and not yet matched or recorded, by timer id; recorded after the new commands. */
+    /** Cancellations (of timers and tasks) issued and not yet matched or recorded, by sequence id; recorded after the new commands. */
     private final LinkedHashMap<Integer, Command> unmatchedCancels = new LinkedHashMap<>();
+    /** Activity attempts and children the code canceled: a result of theirs recorded before the cancellation counted is ignored. */
+    private final Set<Integer> canceledTasks = new HashSet<>();
     /** Timers cancelled by the code, whose firing (already on its way when they were cancelled) is ignored. */
     private final Set<Integer> cancelledTimers = new HashSet<>();
     /** Inputs recorded while suspended, fed to the code on resume in their order. */
@@ -427,13 +438,20 @@ public final class WorkflowExecution implements WorkflowContext {
                     + ", activity='" + scheduled.getActivityName() + "')");
             case TimerCreated created -> match(created.getTimerId(), created, "TimerCreated(id=" + created.getTimerId() + ", fireAt="
                     + created.getFireAt() + ")");
-            case TaskCompleted completed -> resolve(completed.getTaskId(), "TaskCompleted").task().complete(completed.getOutput());
+            case TaskCompleted completed -> {
+                Open task = resolveResult(completed.getTaskId(), "TaskCompleted");
+                if (task != null) {
+                    task.task().complete(completed.getOutput());
+                }
+            }
             case TaskFailed failed -> {
-                Open task = resolve(failed.getTaskId(), "TaskFailed");
-                // Recorded with the failure, so the next attempt gets the same details on every replay.
-                task.task().heartbeatDetails = failed.getHeartbeatDetails();
-                task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(),
-                        FailureMapping.toPublic(failed.getFailure())));
+                Open task = resolveResult(failed.getTaskId(), "TaskFailed");
+                if (task != null) {
+                    // Recorded with the failure, so the next attempt gets the same details on every replay.
+                    task.task().heartbeatDetails = failed.getHeartbeatDetails();
+                    task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(),
+                            FailureMapping.toPublic(failed.getFailure())));
+                }
             }
             case TimerFired fired -> {
                 // Defensive: a firing of a cancelled timer is refused by accepts(), so it is never recorded to replay.
@@ -441,7 +459,10 @@ public final class WorkflowExecution implements WorkflowContext {
                     resolve(fired.getTimerId(), "TimerFired").task().complete(null);
                 }
             }
-            case TimerCancelled cancelled -> matchCancel(cancelled);
+            case TimerCancelled cancelled -> matchCancel(cancelled.getTimerId(), cancelled, "TimerCancelled(id=" + cancelled.getTimerId() + ")",
+                    "the code did not give up timer " + cancelled.getTimerId());
+            case TaskCancelRequested cancelled -> matchCancel(cancelled.getTaskId(), cancelled, "TaskCancelRequested(id=" + cancelled.getTaskId()
+                    + ")", "the code did not cancel task " + cancelled.getTaskId());
             case ChildWorkflowScheduled scheduled -> {
                 match(scheduled.getTaskId(), scheduled, "ChildWorkflowScheduled(id=" + scheduled.getTaskId() + ", workflow='"
                         + scheduled.getName() + "', instance='" + scheduled.getInstanceId() + "')");
@@ -450,10 +471,17 @@ public final class WorkflowExecution implements WorkflowContext {
                         scheduled.getName(), scheduled.getInstanceId(), scheduled.getInput(), scheduled.getAttempt(),
                         scheduled.getParentClosePolicy())));
             }
-            case ChildWorkflowCompleted completed -> resolve(completed.getTaskId(), "ChildWorkflowCompleted").task().complete(completed.getOutput());
+            case ChildWorkflowCompleted completed -> {
+                Open task = resolveResult(completed.getTaskId(), "ChildWorkflowCompleted");
+                if (task != null) {
+                    task.task().complete(completed.getOutput());
+                }
+            }
             case ChildWorkflowFailed failed -> {
-                Open task = resolve(failed.getTaskId(), "ChildWorkflowFailed");
-                task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(), FailureMapping.toPublic(failed.getFailure())));
+                Open task = resolveResult(failed.getTaskId(), "ChildWorkflowFailed");
+                if (task != null) {
+                    task.task().fail(new TaskFailedException(task.activityName(), failed.getTaskId(), FailureMapping.toPublic(failed.getFailure())));
+                }
             }
             case WorkflowContinuedAsNew c -> matchCompletion(c, "WorkflowContinuedAsNew");
             case WorkflowPatched p -> {
@@ -487,15 +515,17 @@ public final class WorkflowExecution implements WorkflowContext {
         }
     }
 
-    private void matchCancel(TimerCancelled recorded) {
-        String description = "TimerCancelled(id=" + recorded.getTimerId() + ")";
+    /** Cancellations are matched by the sequence id they refer to: they are recorded after the step's other commands. */
+    private void matchCancel(int sequenceId, Object recorded, String description, String notIssued) {
         if (!replaying) {
             throw new IllegalStateException("Expected only input events in a live step, but found " + description);
         }
-        Command issued = unmatchedCancels.remove(recorded.getTimerId());
+        Command issued = unmatchedCancels.remove(sequenceId);
         if (issued == null) {
-            throw NonDeterministicWorkflowException.unexpected(where(), "history has " + description
-                    + ", but the code did not give up timer " + recorded.getTimerId());
+            throw NonDeterministicWorkflowException.unexpected(where(), "history has " + description + ", but " + notIssued);
+        }
+        if (!issued.matches(recorded)) {
+            throw NonDeterministicWorkflowException.mismatch(where(), sequenceId, description, issued.describe());
         }
     }
 
@@ -523,6 +553,14 @@ public final class WorkflowExecution implements WorkflowContext {
                     + ", but the code has no open task with that id");
         }
         return task;
+    }
+
+    /** Like {@link #resolve}, but a result of a task the code canceled before it counted is ignored: null. */
+    private Open resolveResult(int sequenceId, String what) {
+        if (canceledTasks.contains(sequenceId) && !open.containsKey(sequenceId)) {
+            return null;
+        }
+        return resolve(sequenceId, what);
     }
 
     private void deliver(EventRaised raised) {
@@ -606,6 +644,7 @@ public final class WorkflowExecution implements WorkflowContext {
     private CompletableTask<Payload> issue(Command command, int sequenceId, String activityName, long fireAt) {
         unmatched.put(sequenceId, command);
         CompletableTask<Payload> task = new CompletableTask<>(this);
+        task.sequenceId = sequenceId;
         open.put(sequenceId, new Open(task, activityName, fireAt, null, command instanceof ScheduleTask t ? t.attempt() : 0));
         return task;
     }
@@ -647,6 +686,32 @@ public final class WorkflowExecution implements WorkflowContext {
         cancelledTimers.add(timerId);
         unmatchedCancels.put(timerId, new CancelTimer(timerId, timer.fireAt()));
         return true;
+    }
+
+    /** {@link Task#cancel()}: the task fails for the code at once, then what it waits for is stopped. */
+    boolean cancel(CompletableTask<?> task) {
+        checkWorkflowThread("Task.cancel()");
+        if (task.isDone()) {
+            return false;
+        }
+        task.fail(new TaskCanceledException(TaskCanceledException.Reason.CANCELED, "Canceled by the code of instance " + instanceId));
+        if (task.canceller != null) {
+            task.canceller.run();
+        }
+        return true;
+    }
+
+    /**
+     * Gives up an activity attempt or a child: no result of it will count. Its cancellation is
+     * recorded unless its result is already recorded and held (a suspension), when nothing runs to stop.
+     */
+    private void abandon(int taskId) {
+        canceledTasks.add(taskId);
+        Open task = open.remove(taskId);
+        if (task != null && !heldIds.contains(taskId)) {
+            unmatchedCancels.put(taskId, new CancelTask(taskId, task.activityName(), task.attempt(), task.child() == null ? null
+                    : task.child().instanceId()));
+        }
     }
 
     /** A combinator waits on the task: a cancelled timer comes back, and it is not cancelled while the combinator waits. */
@@ -693,6 +758,7 @@ public final class WorkflowExecution implements WorkflowContext {
     private void attempt(Attempts attempts, int attempt, RetryPolicy policy, long firstAttemptAt, long closeBy, Payload details,
                          CompletableTask<Payload> result) {
         CompletableTask<Payload> task = attempts.schedule(attempt, details);
+        result.canceller = () -> abandon(task.sequenceId);
         task.onDone(() -> {
             if (!task.isFailed()) {
                 result.complete(task.value());
@@ -703,6 +769,7 @@ public final class WorkflowExecution implements WorkflowContext {
                     && policy.shouldRetry(attempt, failed.getFailureDetails(), Duration.ofMillis(currentTime - firstAttemptAt))) {
                 Payload next = task.heartbeatDetails != null ? task.heartbeatDetails : details;
                 CompletableTask<Payload> backoff = startTimer(retryAt);
+                result.canceller = () -> cancelTimer(backoff.sequenceId);
                 backoff.onDone(() -> attempt(attempts, attempt + 1, policy, firstAttemptAt, closeBy, next, result));
             } else {
                 result.fail(task.failure());
@@ -811,6 +878,7 @@ public final class WorkflowExecution implements WorkflowContext {
         ScheduleChild command = new ScheduleChild(id, name, childId, payload, attempt, policy);
         unmatched.put(id, command);
         CompletableTask<Payload> task = new CompletableTask<>(this);
+        task.sequenceId = id;
         open.put(id, new Open(task, name, -1, command));
         return task;
     }
@@ -834,7 +902,13 @@ public final class WorkflowExecution implements WorkflowContext {
         int id = nextSequenceId;
         CompletableTask<Payload> raw = startTimer(fireAt.toEpochMilli());
         CompletableTask<Void> task = raw.map(p -> null);
-        task.timer = new TimerRef(id, fireAt.toEpochMilli(), raw);
+        TimerRef timer = new TimerRef(id, fireAt.toEpochMilli(), raw);
+        task.timer = timer;
+        raw.canceller = () -> {
+            if (!timer.cancelled) {
+                timer.cancelled = cancelTimer(timer.timerId);
+            }
+        };
         return task;
     }
 
@@ -859,6 +933,7 @@ public final class WorkflowExecution implements WorkflowContext {
         } else {
             ArrayDeque<CompletableTask<Payload>> waiters = eventWaiters.computeIfAbsent(key, k -> new ArrayDeque<>());
             waiters.add(event);
+            event.canceller = () -> waiters.remove(event);
             if (timeout != null && !timeout.isNegative()) {
                 int timerId = nextSequenceId;
                 CompletableTask<Payload> timer = startTimer(currentTime + timeout.toMillis());
