@@ -9,6 +9,7 @@ import io.gregor.orchestrator.internal.PublicSchemas;
 import io.gregor.orchestrator.internal.Retention;
 import io.gregor.orchestrator.internal.SubjectCompatibility;
 import io.gregor.orchestrator.internal.WorkflowRegistry;
+import io.gregor.orchestrator.internal.ZombieFencer;
 import io.gregor.orchestrator.internal.engine.WorkflowCarrier;
 import io.gregor.orchestrator.internal.telemetry.OrchestratorMetrics;
 import io.gregor.orchestrator.internal.telemetry.Telemetry;
@@ -74,6 +75,8 @@ public final class GregorOrchestrator implements AutoCloseable {
     private final HttpApiServer http;
     private final MeterRegistry meters;
     private final CountDownLatch running = new CountDownLatch(1);
+    /** Aborts a dead orchestrator's open transaction at the rebalance its death causes (see its comment); null if turned off. */
+    private final ZombieFencer fencer;
 
     private GregorOrchestrator(Builder config) {
         this.config = config;
@@ -104,7 +107,12 @@ public final class GregorOrchestrator implements AutoCloseable {
             LOG.error("Stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        this.fencer = config.fenceDeadOrchestrators ? new ZombieFencer(Admin.create(new StreamsConfig(properties).getAdminConfigs(
+                config.applicationId() + "-fencer")), config.applicationId()) : null;
         streams.setStateListener((now, before) -> {
+            if (fencer != null) {
+                fencer.rebalancing(now == KafkaStreams.State.REBALANCING);
+            }
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
@@ -187,6 +195,9 @@ public final class GregorOrchestrator implements AutoCloseable {
                 http.close();
             }
         } finally {
+            if (fencer != null) {
+                fencer.close();
+            }
             streams.close(Duration.ofSeconds(30));
             if (config.meterRegistry == null) {
                 meters.close();
@@ -235,6 +246,7 @@ public final class GregorOrchestrator implements AutoCloseable {
         private Duration yieldTimeout = Duration.ofSeconds(30);
         private Duration timerInterval = Duration.ofMillis(50);
         private final WorkflowRegistry registry = new WorkflowRegistry();
+        private boolean fenceDeadOrchestrators = true;
         private final Map<String, Object> streamsOverrides = new HashMap<>();
         private final Map<RuntimeStatus, Duration> retention = new EnumMap<>(RuntimeStatus.class);
         private boolean httpEnabled = true;
@@ -362,6 +374,21 @@ public final class GregorOrchestrator implements AutoCloseable {
         /** @param prefix prefix of every topic name (default "gregor") @return this */
         public Builder topicPrefix(String prefix) {
             this.topics = new Topics(prefix);
+            return this;
+        }
+
+        /**
+         * Whether this orchestrator, when the group rebalances, fences the open transaction of an
+         * orchestrator process that has left the group (default true), so that the new owner of
+         * the dead process's tasks need not wait for that transaction to time out
+         * (docs/configuration.md, "Failover"). It needs Describe on the application's transactional
+         * ids and group and Write on the transactional ids; without them it logs once and stops.
+         *
+         * @param enabled whether to fence
+         * @return this
+         */
+        public Builder fenceDeadOrchestrators(boolean enabled) {
+            this.fenceDeadOrchestrators = enabled;
             return this;
         }
 

@@ -20,38 +20,41 @@ import java.util.Map;
  * @param workerSessionTimeout the workers' consumer session timeout: how long a dead worker's tasks wait
  * @param orchestratorStreams  Kafka Streams properties of both orchestrators (standby replicas, session timeout...)
  * @param staticMembership     whether each orchestrator has a {@code group.instance.id}
+ * @param fencing              whether the orchestrators fence a dead one's open transaction ({@code fenceDeadOrchestrators})
+ * @param probesPerSecond      {@link ChaosWorkload#PROBE} starts per second, spread over the partitions in turn (0: none)
+ * @param restartDelay         how long after killing an orchestrator or a worker its replacement is launched: in
+ *                             production it starts elsewhere, here it takes the same two cores the failover needs
  * @param completionTimeout    how long the instances may take to finish after the last start and fault
  * @param out                  where the report goes
  */
 public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double startsPerSecond, Duration faultInterval,
                            int faults, Duration activityDelay, Duration workerSessionTimeout, Map<String, String> orchestratorStreams,
-                           boolean staticMembership, Duration completionTimeout, Path out) {
+                           boolean staticMembership, boolean fencing, double probesPerSecond, Duration restartDelay,
+                           Duration completionTimeout, Path out) {
 
     /**
      * The orchestrators' failover settings by default: a standby replica of every task on the
-     * other orchestrator; a session of 2 s (Kafka's default is 45 s), so the group notices a
+     * other orchestrator, and a session of 2 s (Kafka's default is 45 s), so the group notices a
      * SIGKILLed member (which never says goodbye) within 2 s and moves its tasks to their
-     * standbys; and a transaction timeout of 3 s (Kafka Streams' default under exactly-once is
-     * 10 s): the killed member's open transaction holds its offsets commit pending, and the new
-     * owner of its tasks cannot fetch those offsets until the broker aborts it. Measured in
-     * load-tests/results/README.md (2026-12-06, fault harness).
+     * standbys. The transaction timeout stays Kafka Streams' 10 s: the orchestrators fence a dead
+     * one's open transaction (ZombieFencer), so it no longer holds the new owner back (a median
+     * stall of 12.5 s without fencing, 4.1 s with it; load-tests/results/2026-12-07-failover).
      */
     public static final Map<String, String> DEFAULT_STREAMS = Map.of(
             "num.standby.replicas", "1",
             "session.timeout.ms", "2000",
-            "heartbeat.interval.ms", "500",
-            "producer.transaction.timeout.ms", "3000");
+            "heartbeat.interval.ms", "500");
 
     /** @return the settings of a by-hand run: every scenario, 200 instances at 4 per second, 3 faults 15 s apart */
     public static ChaosOptions defaults() {
         return new ChaosOptions(List.of(ChaosScenario.values()), 200, 4, Duration.ofSeconds(15), 3, Duration.ofMillis(20),
-                Duration.ofSeconds(3), DEFAULT_STREAMS, false, Duration.ofMinutes(5),
+                Duration.ofSeconds(3), DEFAULT_STREAMS, false, true, 0, Duration.ZERO, Duration.ofMinutes(5),
                 Path.of("target", "chaos", "chaos-" + System.currentTimeMillis()));
     }
 
     /**
      * @param args {@code --scenarios a,b --workflows N --rate R --fault-interval S --faults N --activity-delay-ms MS
-     *             --worker-session-ms MS --streams k=v,k=v --static-membership true|false --out DIR}
+     *             --worker-session-ms MS --streams k=v,k=v --static-membership true|false --fencing true|false --probe-rate R --restart-delay S --out DIR}
      * @return the defaults with the given settings
      * @throws IllegalArgumentException on an unknown option or a bad value
      */
@@ -66,6 +69,9 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
         Duration workerSession = d.workerSessionTimeout;
         Map<String, String> streams = d.orchestratorStreams;
         boolean staticMembership = d.staticMembership;
+        boolean fencing = d.fencing;
+        Duration restartDelay = d.restartDelay;
+        double probes = d.probesPerSecond;
         Path out = d.out;
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
@@ -83,20 +89,23 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
                 case "--worker-session-ms" -> workerSession = Duration.ofMillis(Long.parseLong(value));
                 case "--streams" -> streams = withStreams(streams, value);
                 case "--static-membership" -> staticMembership = Boolean.parseBoolean(value);
+                case "--fencing" -> fencing = Boolean.parseBoolean(value);
+                case "--probe-rate" -> probes = Double.parseDouble(value);
+                case "--restart-delay" -> restartDelay = Duration.ofSeconds(Long.parseLong(value));
                 case "--out" -> out = Path.of(value);
                 default -> throw new IllegalArgumentException("Expected an option of --scenarios, --workflows, --rate, "
                         + "--fault-interval, --faults, --activity-delay-ms, --worker-session-ms, --streams, --static-membership, "
-                        + "--out, but found " + name);
+                        + "--fencing, --probe-rate, --restart-delay, --out, but found " + name);
             }
         }
         return new ChaosOptions(scenarios, workflows, rate, faultInterval, faults, activityDelay, workerSession, streams,
-                staticMembership, d.completionTimeout, out);
+                staticMembership, fencing, probes, restartDelay, d.completionTimeout, out);
     }
 
     /** @param list scenarios @return these options with them */
     public ChaosOptions with(List<ChaosScenario> list) {
         return new ChaosOptions(List.copyOf(list), workflows, startsPerSecond, faultInterval, faults, activityDelay,
-                workerSessionTimeout, orchestratorStreams, staticMembership, completionTimeout, out);
+                workerSessionTimeout, orchestratorStreams, staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, out);
     }
 
     /**
@@ -108,13 +117,13 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
      */
     public ChaosOptions withLoad(int count, double rate, Duration interval, int number) {
         return new ChaosOptions(scenarios, count, rate, interval, number, activityDelay, workerSessionTimeout, orchestratorStreams,
-                staticMembership, completionTimeout, out);
+                staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, out);
     }
 
     /** @param directory where the report goes @return a copy */
     public ChaosOptions withOut(Path directory) {
         return new ChaosOptions(scenarios, workflows, startsPerSecond, faultInterval, faults, activityDelay,
-                workerSessionTimeout, orchestratorStreams, staticMembership, completionTimeout, directory);
+                workerSessionTimeout, orchestratorStreams, staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, directory);
     }
 
     private static Map<String, String> withStreams(Map<String, String> base, String pairs) {

@@ -47,8 +47,10 @@ public final class ChaosProcesses {
                     .taskPartitions(Integer.parseInt(require(settings, "taskPartitions")))
                     .replicationFactor(Integer.parseInt(require(settings, "replication")))
                     .httpEnabled(false)
+                    .fenceDeadOrchestrators(Boolean.parseBoolean(settings.getOrDefault("fenceDeadOrchestrators", "true")))
                     .registerWorkflow(ChaosWorkload.WORKFLOW, ChaosWorkload.Order::new)
-                    .registerWorkflow(ChaosWorkload.CHILD, ChaosWorkload.Child::new);
+                    .registerWorkflow(ChaosWorkload.CHILD, ChaosWorkload.Child::new)
+                    .registerWorkflow(ChaosWorkload.PROBE, ChaosWorkload.Probe::new);
             prefixed(settings, "streams.").forEach(builder::streamsProperty);
             try {
                 GregorOrchestrator orchestrator = builder.build();

@@ -2,6 +2,7 @@ package io.gregor.loadtest.chaos;
 
 import io.gregor.client.WorkflowClient;
 import io.gregor.loadtest.chaos.InvariantChecker.Completion;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,12 @@ public final class ChaosRun {
     private final ChaosSystem system;
     private final ProgressMonitor monitor;
     private final Map<String, Long> expected = new ConcurrentHashMap<>();
+    /** The probes whose start was written: they must end too, before the topics are audited. */
+    private final Set<String> probes = ConcurrentHashMap.newKeySet();
     private final List<FaultAt> faults = new ArrayList<>();
     private final AtomicReference<Throwable> starterFailure = new AtomicReference<>();
     private long t0;
+    private volatile boolean probing = true;
     private long failedAttempts;
 
     /** A fault as injected: what, when ({@link System#nanoTime()}), and how long its replacement took to start. */
@@ -127,8 +132,13 @@ public final class ChaosRun {
         t0 = System.nanoTime();
         Thread starter = new Thread(() -> startAll(client, runId), "chaos-starter");
         starter.start();
+        Thread prober = new Thread(() -> probe(client, runId), "chaos-prober");
+        prober.setDaemon(true);
+        prober.start();
         injectFaults();
         starter.join();
+        probing = false;
+        prober.join();
         if (starterFailure.get() != null) {
             throw new IllegalStateException("Expected every instance to start, but starting failed", starterFailure.get());
         }
@@ -141,6 +151,33 @@ public final class ChaosRun {
         failedAttempts = history.stream().filter(w -> w.events() != null).flatMap(w -> w.events().stream())
                 .filter(e -> e.kind().equals("TaskFailed")).count();
         return result(audit, activityRoundTrips(history), lastCompletion);
+    }
+
+    /**
+     * Starts {@link ChaosWorkload#PROBE} instances at the probe rate, each on the next partition in
+     * turn, until the faults are over; a start that fails (a broker just died) is not retried.
+     */
+    private void probe(WorkflowClient client, String runId) {
+        if (options.probesPerSecond() <= 0) {
+            return;
+        }
+        long spacing = (long) (1e9 / options.probesPerSecond());
+        long begin = System.nanoTime();
+        int n = 0;
+        for (long k = 0; probing; k++) {
+            LockSupport.parkNanos(begin + k * spacing - System.nanoTime());
+            String id;
+            do {
+                id = runId + "-probe-" + n++;
+            } while (partitionOf(id) != k % ChaosSystem.PARTITIONS);
+            String probe = id;
+            client.scheduleNewWorkflowAsync(ChaosWorkload.PROBE, null, id).thenRun(() -> probes.add(probe));
+        }
+    }
+
+    /** The partition Kafka's default partitioner gives an instance id: the orchestrator partition that runs it. */
+    static int partitionOf(String instanceId) {
+        return Utils.toPositive(Utils.murmur2(instanceId.getBytes(StandardCharsets.UTF_8))) % ChaosSystem.PARTITIONS;
     }
 
     private void startAll(WorkflowClient client, String runId) {
@@ -253,16 +290,16 @@ public final class ChaosRun {
         while (true) {
             for (Completion c : TopicAudit.completions(system.bootstrapServers(), system.registryUrl(),
                     system.topics().completions())) {
-                if (expected.containsKey(c.instanceId())) {
+                if (expected.containsKey(c.instanceId()) || probes.contains(c.instanceId())) {
                     done.add(c.instanceId());
                 }
             }
-            if (done.size() == expected.size()) {
+            if (done.size() == expected.size() + probes.size()) {
                 return System.nanoTime();
             }
             if (System.nanoTime() > deadline) {
-                LOG.error("chaos {}: only {} of {} instances ended within {}; auditing what there is; logs: {}",
-                        scenario.label(), done.size(), expected.size(), options.completionTimeout(), system.logFiles());
+                LOG.error("chaos {}: only {} of {} instances (probes included) ended within {}; auditing what there is; logs: {}",
+                        scenario.label(), done.size(), expected.size() + probes.size(), options.completionTimeout(), system.logFiles());
                 return System.nanoTime();
             }
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
@@ -314,6 +351,9 @@ public final class ChaosRun {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("orchestratorStreams", options.orchestratorStreams());
         settings.put("staticMembership", options.staticMembership());
+        settings.put("fencing", options.fencing());
+        settings.put("restartDelaySeconds", options.restartDelay().toSeconds());
+        settings.put("probesPerSecond", options.probesPerSecond());
         settings.put("startsPerSecond", options.startsPerSecond());
         settings.put("faultIntervalSeconds", options.faultInterval().toSeconds());
         settings.put("activityDelayMillis", options.activityDelay().toMillis());

@@ -114,7 +114,7 @@ public final class ChaosSystem implements AutoCloseable {
         settings.put("partitions", Integer.toString(PARTITIONS));
         settings.put("taskPartitions", Integer.toString(PARTITIONS));
         settings.put("replication", Integer.toString(REPLICATION));
-        settings.put("streams.client.id", applicationId + "-" + (i + 1));
+        settings.put("fenceDeadOrchestrators", Boolean.toString(options.fencing()));
         options.orchestratorStreams().forEach((key, value) -> settings.put("streams." + key, value));
         if (options.staticMembership()) {
             settings.put("streams.group.instance.id", applicationId + "-" + (i + 1));
@@ -152,18 +152,20 @@ public final class ChaosSystem implements AutoCloseable {
     }
 
     /** @param i 0 or 1 @return how long the replacement took to print READY */
-    Duration killAndRestartOrchestrator(int i) {
+    Duration killAndRestartOrchestrator(int i) throws InterruptedException {
         orchestrators[i].kill();
         long begin = System.nanoTime();
+        Thread.sleep(options.restartDelay().toMillis());
         launchOrchestrator(i);
         awaitReady(orchestrators[i]);
         return Duration.ofNanos(System.nanoTime() - begin);
     }
 
     /** @param i 0 or 1 @return how long the replacement took to print READY */
-    Duration killAndRestartWorker(int i) {
+    Duration killAndRestartWorker(int i) throws InterruptedException {
         workers[i].kill();
         long begin = System.nanoTime();
+        Thread.sleep(options.restartDelay().toMillis());
         launchWorker(i);
         awaitReady(workers[i]);
         return Duration.ofNanos(System.nanoTime() - begin);

@@ -31,6 +31,12 @@ public final class ChaosWorkload {
     public static final String MIX = "Mix";
     /** {@link #MIX} that works for a while and heartbeats meanwhile. */
     public static final String SLOW_MIX = "SlowMix";
+    /**
+     * A workflow that returns at once: started at a steady pace on every partition (--probe-rate), it
+     * gives each orchestrator partition a committed record every few hundred milliseconds, so that a
+     * gap in a partition's records measures the orchestrator, not how long the activities took.
+     */
+    public static final String PROBE = "ChaosProbe";
     /** The event each instance waits for; the harness raises it with {@link #eventPayload}. */
     public static final String EVENT = "go";
     /** The durable timer of each instance. */
@@ -149,6 +155,15 @@ public final class ChaosWorkload {
     }
 
     /** The child workflow: {@link #CHILD_STEPS} {@link #MIX} in a row. */
+    /** {@link #PROBE}: one step, started and completed. */
+    public static final class Probe implements Workflow {
+        @Override
+        public Object run(WorkflowContext ctx) {
+            return null;
+        }
+    }
+
+    /** {@link #CHILD}. */
     public static final class Child implements Workflow {
         @Override
         public Object run(WorkflowContext ctx) {

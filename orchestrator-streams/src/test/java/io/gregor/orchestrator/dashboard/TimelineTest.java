@@ -56,6 +56,17 @@ class TimelineTest {
     }
 
     @Test
+    void anActivityTheCodeCancelledEndsCancelledWhenItsCancellationIsRecorded() throws Exception {
+        String cancelled = HISTORY.replace("}}]", "}},\n {'eventId':9,'type':'TaskCancelRequested','timestamp':'2026-12-04T10:00:01.900Z',"
+                + "'name':null,'details':{'taskId':3}}]");
+
+        Timeline timeline = Timeline.of(events(cancelled));
+
+        assertThat(timeline.bars().getLast()).isEqualTo(new Timeline.Bar("activity", "Ship", Instant.parse("2026-12-04T10:00:01.700Z"),
+                Instant.parse("2026-12-04T10:00:01.900Z"), "cancelled"));
+    }
+
+    @Test
     void theSvgHasATitledBarPerSpanAndEscapesNames() throws Exception {
         // given
         Timeline timeline = Timeline.of(events(HISTORY.replace("'Ship'", "'<script>x</script>'")));

@@ -1,0 +1,191 @@
+package io.gregor.orchestrator.internal;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aborts the open transaction of an orchestrator process that has left the group, so that the
+ * process taking over its tasks need not wait for the transaction timeout.
+ *
+ * <p>Why: under exactly-once, the new owner of a dead process's task cannot read the task's
+ * changelogs to their end, nor its input's committed offset, until the dead process's open
+ * transaction ends. The broker aborts it only once {@code transaction.timeout.ms} (10 s in Kafka
+ * Streams) has passed and its next sweep for expired transactions runs
+ * ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default); nothing
+ * else ends it, since the survivor's producers have transactional ids of their own. That wait was
+ * most of an orchestrator kill's stall (load-tests/results). Fencing the dead process's
+ * transactional ids ends it at once, as its own restart would.
+ *
+ * <p>Who is dead: Kafka Streams names a process's transactional ids
+ * {@code <application.id>-<processId>-<thread>} and its consumers
+ * {@code <application.id>-<processId>-StreamThread-<n>-consumer}, so an ongoing transaction of
+ * this application whose process has no consumer in the group belongs to a process the group
+ * coordinator removed (its session expired, or it left). That is the zombie the group already
+ * gave up on, and fencing it is what a restart of that process would do. If any member's client
+ * id does not follow the pattern ({@code client.id} set by hand), it cannot tell, and fences
+ * nothing.
+ *
+ * <p>When: a member's death makes the group rebalance, so it looks while this process's Streams
+ * state is REBALANCING (every {@link #INTERVAL}), and sends nothing otherwise.
+ */
+public final class ZombieFencer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZombieFencer.class);
+    static final Duration INTERVAL = Duration.ofMillis(200);
+    private static final long CALL_TIMEOUT_MS = 5_000;
+    private static final String THREAD_CONSUMER = "-StreamThread-";
+
+    private final Admin admin;
+    private final String applicationId;
+    private final String prefix;
+    private final ScheduledExecutorService executor;
+    private ScheduledFuture<?> checks;
+    private boolean warnedUnnamed;
+    private boolean gaveUp;
+
+    /**
+     * @param admin         an admin client of the cluster, closed by {@link #close()}
+     * @param applicationId the orchestrators' Kafka Streams application id (also their group id)
+     */
+    public ZombieFencer(Admin admin, String applicationId) {
+        this.admin = admin;
+        this.applicationId = applicationId;
+        this.prefix = applicationId + "-";
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gregor-zombie-fencer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @param rebalancing whether this process's Streams state is REBALANCING: checks run only then */
+    public synchronized void rebalancing(boolean rebalancing) {
+        if (rebalancing && checks == null && !gaveUp && !executor.isShutdown()) {
+            checks = executor.scheduleWithFixedDelay(this::check, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (!rebalancing && checks != null) {
+            checks.cancel(false);
+            checks = null;
+        }
+    }
+
+    private void check() {
+        try {
+            fenceOnce();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                // Without Describe on the transactional ids and the group, or Write on the ids, it can never help.
+                LOG.warn("Not allowed to look for or fence dead orchestrators' transactions ({}); a dead orchestrator's tasks move "
+                        + "once its transaction times out", e.getCause().getMessage());
+                synchronized (this) {
+                    gaveUp = true;
+                    rebalancing(false);
+                }
+            } else {
+                LOG.debug("Looking for dead orchestrators' transactions failed; trying again", e);
+            }
+        } catch (TimeoutException e) {
+            LOG.debug("Looking for dead orchestrators' transactions timed out; trying again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Looking for dead orchestrators' transactions failed; trying again", e);
+        }
+    }
+
+    /**
+     * Fences the ongoing transactions of this application whose process has no member in the group.
+     *
+     * @return the transactional ids fenced
+     */
+    Set<String> fenceOnce() throws ExecutionException, InterruptedException, TimeoutException {
+        Collection<TransactionListing> ongoing = admin.listTransactions(new ListTransactionsOptions()
+                        .filterStates(List.of(TransactionState.ONGOING)).filterOnTransactionalIdPattern(Pattern.quote(prefix) + ".*"))
+                .all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (ongoing.isEmpty()) {
+            return Set.of();
+        }
+        Collection<MemberDescription> members = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId)
+                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
+        Set<String> live = new TreeSet<>();
+        for (MemberDescription member : members) {
+            Optional<String> process = processOfConsumer(member.clientId());
+            if (process.isEmpty()) {
+                if (!warnedUnnamed) {
+                    warnedUnnamed = true;
+                    LOG.info("Group member '{}' is not named <application.id>-<processId>-StreamThread-<n>-consumer (client.id set?), so dead"
+                            + " orchestrators cannot be told from live ones: their tasks move once their transaction times out", member.clientId());
+                }
+                return Set.of();
+            }
+            live.add(process.get());
+        }
+        if (live.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> dead = new TreeSet<>();
+        for (TransactionListing transaction : ongoing) {
+            processOfTransaction(transaction.transactionalId()).filter(p -> !live.contains(p)).ifPresent(p -> dead.add(transaction.transactionalId()));
+        }
+        if (!dead.isEmpty()) {
+            admin.fenceProducers(dead).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            LOG.info("Fenced {}: their orchestrator process left group {} with a transaction open, which now aborts instead of holding "
+                    + "back its tasks' new owner until it times out", dead, applicationId);
+        }
+        return dead;
+    }
+
+    /** {@code <prefix><processId>-<thread>} */
+    Optional<String> processOfTransaction(String transactionalId) {
+        if (!transactionalId.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = transactionalId.substring(prefix.length());
+        int dash = rest.lastIndexOf('-');
+        return dash < 0 ? Optional.empty() : processId(rest.substring(0, dash));
+    }
+
+    /** {@code <prefix><processId>-StreamThread-<n>-consumer} */
+    Optional<String> processOfConsumer(String clientId) {
+        if (clientId == null || !clientId.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = clientId.substring(prefix.length());
+        int thread = rest.indexOf(THREAD_CONSUMER);
+        return thread < 0 ? Optional.empty() : processId(rest.substring(0, thread));
+    }
+
+    private static Optional<String> processId(String candidate) {
+        if (candidate.length() != 36) {
+            return Optional.empty(); // UUID.fromString also takes short forms such as 1-2-3-4-5
+        }
+        try {
+            return Optional.of(UUID.fromString(candidate).toString());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        admin.close(Duration.ofSeconds(5));
+    }
+}
