@@ -108,7 +108,8 @@ public final class GregorOrchestrator implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         this.fencer = config.fenceDeadOrchestrators ? new ZombieFencer(Admin.create(new StreamsConfig(properties).getAdminConfigs(
-                config.applicationId() + "-fencer")), config.applicationId()) : null;
+                config.applicationId() + "-fencer")), config.applicationId(), "streams".equalsIgnoreCase(
+                String.valueOf(properties.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)))) : null;
         streams.setStateListener((now, before) -> {
             if (fencer != null) {
                 fencer.rebalancing(now == KafkaStreams.State.REBALANCING);

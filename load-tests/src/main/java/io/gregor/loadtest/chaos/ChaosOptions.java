@@ -19,6 +19,7 @@ import java.util.Map;
  * @param activityDelay        how long each {@link ChaosWorkload#MIX} works
  * @param workerSessionTimeout the workers' consumer session timeout: how long a dead worker's tasks wait
  * @param orchestratorStreams  Kafka Streams properties of both orchestrators (standby replicas, session timeout...)
+ * @param brokerSettings       broker properties of all three nodes, on top of the cluster's own
  * @param staticMembership     whether each orchestrator has a {@code group.instance.id}
  * @param fencing              whether the orchestrators fence a dead one's open transaction ({@code fenceDeadOrchestrators})
  * @param probesPerSecond      {@link ChaosWorkload#PROBE} starts per second, spread over the partitions in turn (0: none)
@@ -29,7 +30,7 @@ import java.util.Map;
  */
 public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double startsPerSecond, Duration faultInterval,
                            int faults, Duration activityDelay, Duration workerSessionTimeout, Map<String, String> orchestratorStreams,
-                           boolean staticMembership, boolean fencing, double probesPerSecond, Duration restartDelay,
+                           Map<String, String> brokerSettings, boolean staticMembership, boolean fencing, double probesPerSecond, Duration restartDelay,
                            Duration completionTimeout, Path out) {
 
     /**
@@ -48,13 +49,13 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
     /** @return the settings of a by-hand run: every scenario, 200 instances at 4 per second, 3 faults 15 s apart */
     public static ChaosOptions defaults() {
         return new ChaosOptions(List.of(ChaosScenario.values()), 200, 4, Duration.ofSeconds(15), 3, Duration.ofMillis(20),
-                Duration.ofSeconds(3), DEFAULT_STREAMS, false, true, 0, Duration.ZERO, Duration.ofMinutes(5),
+                Duration.ofSeconds(3), DEFAULT_STREAMS, Map.of(), false, true, 0, Duration.ZERO, Duration.ofMinutes(5),
                 Path.of("target", "chaos", "chaos-" + System.currentTimeMillis()));
     }
 
     /**
      * @param args {@code --scenarios a,b --workflows N --rate R --fault-interval S --faults N --activity-delay-ms MS
-     *             --worker-session-ms MS --streams k=v,k=v --static-membership true|false --fencing true|false --probe-rate R --restart-delay S --out DIR}
+     *             --worker-session-ms MS --streams k=v,k=v --broker k=v,k=v --static-membership true|false --fencing true|false --probe-rate R --restart-delay S --out DIR}
      * @return the defaults with the given settings
      * @throws IllegalArgumentException on an unknown option or a bad value
      */
@@ -68,6 +69,7 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
         Duration activityDelay = d.activityDelay;
         Duration workerSession = d.workerSessionTimeout;
         Map<String, String> streams = d.orchestratorStreams;
+        Map<String, String> brokers = d.brokerSettings;
         boolean staticMembership = d.staticMembership;
         boolean fencing = d.fencing;
         Duration restartDelay = d.restartDelay;
@@ -87,25 +89,27 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
                 case "--faults" -> faults = Integer.parseInt(value);
                 case "--activity-delay-ms" -> activityDelay = Duration.ofMillis(Long.parseLong(value));
                 case "--worker-session-ms" -> workerSession = Duration.ofMillis(Long.parseLong(value));
-                case "--streams" -> streams = withStreams(streams, value);
+                case "--streams" -> streams = withPairs(streams, value, name);
+                case "--broker" -> brokers = withPairs(brokers, value, name);
                 case "--static-membership" -> staticMembership = Boolean.parseBoolean(value);
                 case "--fencing" -> fencing = Boolean.parseBoolean(value);
                 case "--probe-rate" -> probes = Double.parseDouble(value);
                 case "--restart-delay" -> restartDelay = Duration.ofSeconds(Long.parseLong(value));
                 case "--out" -> out = Path.of(value);
                 default -> throw new IllegalArgumentException("Expected an option of --scenarios, --workflows, --rate, "
-                        + "--fault-interval, --faults, --activity-delay-ms, --worker-session-ms, --streams, --static-membership, "
+                        + "--fault-interval, --faults, --activity-delay-ms, --worker-session-ms, --streams, --broker, --static-membership, "
                         + "--fencing, --probe-rate, --restart-delay, --out, but found " + name);
             }
         }
         return new ChaosOptions(scenarios, workflows, rate, faultInterval, faults, activityDelay, workerSession, streams,
-                staticMembership, fencing, probes, restartDelay, d.completionTimeout, out);
+                brokers, staticMembership, fencing, probes, restartDelay, d.completionTimeout, out);
     }
 
     /** @param list scenarios @return these options with them */
     public ChaosOptions with(List<ChaosScenario> list) {
         return new ChaosOptions(List.copyOf(list), workflows, startsPerSecond, faultInterval, faults, activityDelay,
-                workerSessionTimeout, orchestratorStreams, staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, out);
+                workerSessionTimeout, orchestratorStreams, brokerSettings, staticMembership, fencing, probesPerSecond, restartDelay,
+                completionTimeout, out);
     }
 
     /**
@@ -117,28 +121,31 @@ public record ChaosOptions(List<ChaosScenario> scenarios, int workflows, double 
      */
     public ChaosOptions withLoad(int count, double rate, Duration interval, int number) {
         return new ChaosOptions(scenarios, count, rate, interval, number, activityDelay, workerSessionTimeout, orchestratorStreams,
-                staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, out);
+                brokerSettings, staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, out);
     }
 
     /** @param directory where the report goes @return a copy */
     public ChaosOptions withOut(Path directory) {
         return new ChaosOptions(scenarios, workflows, startsPerSecond, faultInterval, faults, activityDelay,
-                workerSessionTimeout, orchestratorStreams, staticMembership, fencing, probesPerSecond, restartDelay, completionTimeout, directory);
+                workerSessionTimeout, orchestratorStreams, brokerSettings, staticMembership, fencing, probesPerSecond, restartDelay,
+                completionTimeout, directory);
     }
 
-    private static Map<String, String> withStreams(Map<String, String> base, String pairs) {
+    private static Map<String, String> withPairs(Map<String, String> base, String pairs, String option) {
         Map<String, String> merged = new LinkedHashMap<>(base);
         List<String> bad = new ArrayList<>();
         for (String pair : pairs.split(",")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 bad.add(pair);
+            } else if (pair.substring(eq + 1).trim().equals("-")) {
+                merged.remove(pair.substring(0, eq).trim()); // k=- drops a default
             } else {
                 merged.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
         if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("Expected --streams key=value pairs, but found " + bad);
+            throw new IllegalArgumentException("Expected " + option + " key=value pairs, but found " + bad);
         }
         return Map.copyOf(merged);
     }

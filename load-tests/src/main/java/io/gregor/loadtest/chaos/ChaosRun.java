@@ -350,6 +350,7 @@ public final class ChaosRun {
                 .noneMatch(v -> v.instanceId().equals(id) && v.kind().equals(InvariantChecker.NOT_TERMINAL))).count();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("orchestratorStreams", options.orchestratorStreams());
+        settings.put("brokerSettings", options.brokerSettings());
         settings.put("staticMembership", options.staticMembership());
         settings.put("fencing", options.fencing());
         settings.put("restartDelaySeconds", options.restartDelay().toSeconds());

@@ -77,7 +77,7 @@ public final class ChaosSystem implements AutoCloseable {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
         KafkaCluster cluster;
         try {
-            cluster = KafkaCluster.start(directory.resolve("kafka"), REPLICATION, Map.of());
+            cluster = KafkaCluster.start(directory.resolve("kafka"), REPLICATION, options.brokerSettings());
         } catch (RuntimeException e) {
             registry.close();
             throw e;

@@ -19,6 +19,8 @@ import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * coordinator removed (its session expired, or it left). That is the zombie the group already
  * gave up on, and fencing it is what a restart of that process would do. If any member's client
  * id does not follow the pattern ({@code client.id} set by hand), it cannot tell, and fences
- * nothing.
+ * nothing. Under Kafka Streams' own group protocol ({@code group.protocol=streams}, KIP-1071) the
+ * group describes each member's process id itself.
  *
  * <p>When: a member's death makes the group rebalance, so it looks while this process's Streams
  * state is REBALANCING (every {@link #INTERVAL}), and sends nothing otherwise.
@@ -56,6 +59,7 @@ public final class ZombieFencer implements AutoCloseable {
     private final Admin admin;
     private final String applicationId;
     private final String prefix;
+    private final boolean streamsGroup;
     private final ScheduledExecutorService executor;
     private ScheduledFuture<?> checks;
     private boolean warnedUnnamed;
@@ -64,11 +68,13 @@ public final class ZombieFencer implements AutoCloseable {
     /**
      * @param admin         an admin client of the cluster, closed by {@link #close()}
      * @param applicationId the orchestrators' Kafka Streams application id (also their group id)
+     * @param streamsGroup  whether the group runs Kafka Streams' own protocol ({@code group.protocol=streams})
      */
-    public ZombieFencer(Admin admin, String applicationId) {
+    public ZombieFencer(Admin admin, String applicationId, boolean streamsGroup) {
         this.admin = admin;
         this.applicationId = applicationId;
         this.prefix = applicationId + "-";
+        this.streamsGroup = streamsGroup;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gregor-zombie-fencer");
             t.setDaemon(true);
@@ -90,10 +96,11 @@ public final class ZombieFencer implements AutoCloseable {
         try {
             fenceOnce();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
-                // Without Describe on the transactional ids and the group, or Write on the ids, it can never help.
-                LOG.warn("Not allowed to look for or fence dead orchestrators' transactions ({}); a dead orchestrator's tasks move "
-                        + "once its transaction times out", e.getCause().getMessage());
+            if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof UnsupportedVersionException) {
+                // Without Describe on the transactional ids and the group, or Write on the ids, or on brokers older than
+                // the requests (listing transactions by a transactional-id pattern, KIP-1152), it can never help.
+                LOG.warn("Cannot look for or fence dead orchestrators' transactions ({}); a dead orchestrator's tasks move "
+                        + "once its transaction times out", e.getCause().toString());
                 synchronized (this) {
                     gaveUp = true;
                     rebalancing(false);
@@ -122,23 +129,9 @@ public final class ZombieFencer implements AutoCloseable {
         if (ongoing.isEmpty()) {
             return Set.of();
         }
-        Collection<MemberDescription> members = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId)
-                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
-        Set<String> live = new TreeSet<>();
-        for (MemberDescription member : members) {
-            Optional<String> process = processOfConsumer(member.clientId());
-            if (process.isEmpty()) {
-                if (!warnedUnnamed) {
-                    warnedUnnamed = true;
-                    LOG.info("Group member '{}' is not named <application.id>-<processId>-StreamThread-<n>-consumer (client.id set?), so dead"
-                            + " orchestrators cannot be told from live ones: their tasks move once their transaction times out", member.clientId());
-                }
-                return Set.of();
-            }
-            live.add(process.get());
-        }
+        Set<String> live = liveProcesses().orElse(Set.of());
         if (live.isEmpty()) {
-            return Set.of();
+            return Set.of(); // nobody to tell from: not even this process is in the group yet
         }
         Set<String> dead = new TreeSet<>();
         for (TransactionListing transaction : ongoing) {
@@ -150,6 +143,31 @@ public final class ZombieFencer implements AutoCloseable {
                     + "back its tasks' new owner until it times out", dead, applicationId);
         }
         return dead;
+    }
+
+    /** @return the process ids of the group's members, or empty if a member cannot be identified */
+    private Optional<Set<String>> liveProcesses() throws ExecutionException, InterruptedException, TimeoutException {
+        Set<String> live = new TreeSet<>();
+        if (streamsGroup) {
+            admin.describeStreamsGroups(List.of(applicationId)).describedGroups().get(applicationId).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .members().forEach(member -> live.add(member.processId()));
+            return Optional.of(live);
+        }
+        Collection<MemberDescription> members = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId)
+                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
+        for (MemberDescription member : members) {
+            Optional<String> process = processOfConsumer(member.clientId());
+            if (process.isEmpty()) {
+                if (!warnedUnnamed) {
+                    warnedUnnamed = true;
+                    LOG.info("Group member '{}' is not named <application.id>-<processId>-StreamThread-<n>-consumer (client.id set?), so dead"
+                            + " orchestrators cannot be told from live ones: their tasks move once their transaction times out", member.clientId());
+                }
+                return Optional.empty();
+            }
+            live.add(process.get());
+        }
+        return Optional.of(live);
     }
 
     /** {@code <prefix><processId>-<thread>} */

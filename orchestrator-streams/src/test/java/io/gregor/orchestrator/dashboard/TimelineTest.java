@@ -41,29 +41,23 @@ class TimelineTest {
         assertThat(timeline.markers()).extracting(Timeline.Marker::label).containsExactly("workflow Started", "event approval");
     }
 
+    /** The bar of the history's last activity, 'Ship' (scheduled at 10:00:01.700), once {@code type} is recorded at {@code at}. */
+    private static Timeline.Bar shipAfter(String type, String at, String details) throws Exception {
+        String history = HISTORY.replace("}}]", "}},\n {'eventId':9,'type':'" + type + "','timestamp':'" + at + "','name':null,'details':"
+                + details + "}]");
+        return Timeline.of(events(history)).bars().getLast();
+    }
+
     @Test
     void whatIsStillOpenWhenTheWorkflowEndsIsShownCancelledAtItsEnd() throws Exception {
-        // given
-        String terminated = HISTORY.replace("}}]", "}},\n {'eventId':9,'type':'WorkflowTerminated','timestamp':'2026-12-04T10:00:02Z',"
-                + "'name':null,'details':{}}]");
-
-        // when
-        Timeline timeline = Timeline.of(events(terminated));
-
-        // then
-        assertThat(timeline.bars().getLast()).isEqualTo(new Timeline.Bar("activity", "Ship", Instant.parse("2026-12-04T10:00:01.700Z"),
-                Instant.parse("2026-12-04T10:00:02Z"), "cancelled"));
+        assertThat(shipAfter("WorkflowTerminated", "2026-12-04T10:00:02Z", "{}")).isEqualTo(new Timeline.Bar("activity", "Ship",
+                Instant.parse("2026-12-04T10:00:01.700Z"), Instant.parse("2026-12-04T10:00:02Z"), "cancelled"));
     }
 
     @Test
     void anActivityTheCodeCancelledEndsCancelledWhenItsCancellationIsRecorded() throws Exception {
-        String cancelled = HISTORY.replace("}}]", "}},\n {'eventId':9,'type':'TaskCancelRequested','timestamp':'2026-12-04T10:00:01.900Z',"
-                + "'name':null,'details':{'taskId':3}}]");
-
-        Timeline timeline = Timeline.of(events(cancelled));
-
-        assertThat(timeline.bars().getLast()).isEqualTo(new Timeline.Bar("activity", "Ship", Instant.parse("2026-12-04T10:00:01.700Z"),
-                Instant.parse("2026-12-04T10:00:01.900Z"), "cancelled"));
+        assertThat(shipAfter("TaskCancelRequested", "2026-12-04T10:00:01.900Z", "{'taskId':3}")).isEqualTo(new Timeline.Bar("activity", "Ship",
+                Instant.parse("2026-12-04T10:00:01.700Z"), Instant.parse("2026-12-04T10:00:01.900Z"), "cancelled"));
     }
 
     @Test

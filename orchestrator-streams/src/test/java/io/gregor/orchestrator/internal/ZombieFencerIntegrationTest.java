@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gregor.testkit.GregorInfrastructure;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,9 +21,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On a real broker: the fencer aborts the open transaction of a process that has no member in
@@ -47,7 +55,7 @@ class ZombieFencerIntegrationTest {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         String liveProcess = UUID.randomUUID().toString();
         String deadProcess = UUID.randomUUID().toString();
-        try (ZombieFencer fencer = new ZombieFencer(admin, app);
+        try (ZombieFencer fencer = new ZombieFencer(admin, app, false);
              KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                      ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + liveProcess + "-StreamThread-1-consumer"),
                      new StringDeserializer(), new StringDeserializer());
@@ -71,7 +79,7 @@ class ZombieFencerIntegrationTest {
     void aGroupMemberNamedOtherwiseMeansNothingIsFenced() throws Exception {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        try (ZombieFencer fencer = new ZombieFencer(admin, app);
+        try (ZombieFencer fencer = new ZombieFencer(admin, app, false);
              KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                      ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, "orders-orchestrator-1"),
                      new StringDeserializer(), new StringDeserializer());
@@ -83,6 +91,34 @@ class ZombieFencerIntegrationTest {
 
             assertThat(fencer.fenceOnce()).isEmpty();
             other.commitTransaction();
+        }
+    }
+
+    @Test
+    void underKafkaStreamsOwnGroupProtocolTheMembersProcessIdsComeFromTheGroup(@TempDir Path state) throws Exception {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topic).foreach((k, v) -> { });
+        Map<String, Object> config = Map.of(StreamsConfig.APPLICATION_ID_CONFIG, app, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams", StreamsConfig.STATE_DIR_CONFIG, state.toString(),
+                StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class, StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                Serdes.StringSerde.class);
+        String dead = app + "-" + UUID.randomUUID() + "-1";
+        try (ZombieFencer fencer = new ZombieFencer(admin, app, true);
+             KafkaStreams streams = new KafkaStreams(builder.build(), new StreamsConfig(config));
+             KafkaProducer<String, String> zombie = transactional(dead)) {
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            streams.start();
+            assertThat(running.await(60, TimeUnit.SECONDS)).as("the Streams member joined").isTrue();
+
+            assertThat(fencer.fenceOnce()).containsExactly(dead);
+            assertThatThrownBy(zombie::commitTransaction).isInstanceOf(KafkaException.class);
         }
     }
 }
