@@ -75,6 +75,8 @@ public final class ZombieFencer implements AutoCloseable {
         this.applicationId = applicationId;
         this.prefix = applicationId + "-";
         this.streamsGroup = streamsGroup;
+        // Connected and with metadata before the first rebalance it serves: a failover should not wait for that.
+        admin.describeCluster();
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gregor-zombie-fencer");
             t.setDaemon(true);
