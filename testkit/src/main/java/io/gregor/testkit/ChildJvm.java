@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -284,5 +285,41 @@ public final class ChildJvm implements AutoCloseable {
     @Override
     public String toString() {
         return "child JVM " + name + " (pid " + process.pid() + (process.isAlive() ? ", alive)" : ", ended)");
+    }
+
+    /**
+     * For a child's main method: ties this JVM's life to the JVM that started it (a harness that
+     * dies without closing its children, by SIGKILL or OOM, must not leave them behind) and reads
+     * the child's {@code key=value} arguments.
+     *
+     * @param args the child's arguments
+     * @return them as a map, in order
+     * @throws IllegalArgumentException naming an argument without {@code =}
+     */
+    public static Map<String, String> childSettings(String[] args) {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("Expected arguments of the form key=value, but found '" + arg + "'");
+            }
+            settings.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return settings;
+    }
+
+    /**
+     * @param settings a child's settings ({@link #childSettings})
+     * @param key      the one it needs
+     * @return its value
+     * @throws IllegalArgumentException if it is missing or blank
+     */
+    public static String require(Map<String, String> settings, String key) {
+        String value = settings.get(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Expected setting '" + key + "', but found none in " + settings);
+        }
+        return value;
     }
 }

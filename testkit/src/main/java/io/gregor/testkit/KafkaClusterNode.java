@@ -2,7 +2,6 @@ package io.gregor.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -36,20 +35,11 @@ public final class KafkaClusterNode {
      * @throws Exception if the node cannot start; the JVM then exits non-zero
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("Expected arguments of the form key=value, but found '" + arg + "'");
-            }
-            settings.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
-        // A harness that dies without closing the cluster (SIGKILL, OOM) must not leave brokers behind.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
-        int nodeId = Integer.parseInt(require(settings, "nodeId"));
-        Path logDir = Path.of(require(settings, "logDir"));
+        Map<String, String> settings = ChildJvm.childSettings(args);
+        int nodeId = Integer.parseInt(ChildJvm.require(settings, "nodeId"));
+        Path logDir = Path.of(ChildJvm.require(settings, "logDir"));
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            EmbeddedKafka.format(logDir, nodeId, require(settings, "clusterId"));
+            EmbeddedKafka.format(logDir, nodeId, ChildJvm.require(settings, "clusterId"));
         }
         Properties properties = properties(settings, nodeId, logDir);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
@@ -64,11 +54,11 @@ public final class KafkaClusterNode {
     }
 
     static Properties properties(Map<String, String> settings, int nodeId, Path logDir) {
-        Properties p = EmbeddedKafka.brokerProperties(logDir, Integer.parseInt(require(settings, "brokerPort")),
-                Integer.parseInt(require(settings, "controllerPort")));
+        Properties p = EmbeddedKafka.brokerProperties(logDir, Integer.parseInt(ChildJvm.require(settings, "brokerPort")),
+                Integer.parseInt(ChildJvm.require(settings, "controllerPort")));
         p.put("node.id", Integer.toString(nodeId));
-        p.put("controller.quorum.voters", require(settings, "voters"));
-        int replication = Integer.parseInt(require(settings, "replication"));
+        p.put("controller.quorum.voters", ChildJvm.require(settings, "voters"));
+        int replication = Integer.parseInt(ChildJvm.require(settings, "replication"));
         String factor = Integer.toString(replication);
         String minIsr = Integer.toString(Math.max(1, replication - 1));
         p.put("offsets.topic.replication.factor", factor);
@@ -84,13 +74,5 @@ public final class KafkaClusterNode {
             }
         });
         return p;
-    }
-
-    private static String require(Map<String, String> settings, String key) {
-        String value = settings.get(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("Expected setting '" + key + "', but found none in " + settings);
-        }
-        return value;
     }
 }

@@ -1,6 +1,7 @@
 package io.gregor.loadtest.chaos;
 
 import io.gregor.orchestrator.GregorOrchestrator;
+import io.gregor.testkit.ChildJvm;
 import io.gregor.worker.ActivityWorker;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,16 +37,16 @@ public final class ChaosProcesses {
          * @throws Exception if it cannot start (the JVM then halts non-zero)
          */
         public static void main(String[] args) throws Exception {
-            Map<String, String> settings = parse(args);
+            Map<String, String> settings = ChildJvm.childSettings(args);
             GregorOrchestrator.Builder builder = GregorOrchestrator.builder()
-                    .bootstrapServers(require(settings, "bootstrap"))
-                    .schemaRegistryUrl(require(settings, "registry"))
-                    .topicPrefix(require(settings, "prefix"))
-                    .applicationId(require(settings, "applicationId"))
-                    .stateDir(require(settings, "stateDir"))
-                    .partitions(Integer.parseInt(require(settings, "partitions")))
-                    .taskPartitions(Integer.parseInt(require(settings, "taskPartitions")))
-                    .replicationFactor(Integer.parseInt(require(settings, "replication")))
+                    .bootstrapServers(ChildJvm.require(settings, "bootstrap"))
+                    .schemaRegistryUrl(ChildJvm.require(settings, "registry"))
+                    .topicPrefix(ChildJvm.require(settings, "prefix"))
+                    .applicationId(ChildJvm.require(settings, "applicationId"))
+                    .stateDir(ChildJvm.require(settings, "stateDir"))
+                    .partitions(Integer.parseInt(ChildJvm.require(settings, "partitions")))
+                    .taskPartitions(Integer.parseInt(ChildJvm.require(settings, "taskPartitions")))
+                    .replicationFactor(Integer.parseInt(ChildJvm.require(settings, "replication")))
                     .httpEnabled(false)
                     .fenceDeadOrchestrators(Boolean.parseBoolean(settings.getOrDefault("fenceDeadOrchestrators", "true")))
                     .registerWorkflow(ChaosWorkload.WORKFLOW, ChaosWorkload.Order::new)
@@ -75,13 +76,13 @@ public final class ChaosProcesses {
          * @throws InterruptedException never in practice: it blocks until killed
          */
         public static void main(String[] args) throws InterruptedException {
-            Map<String, String> settings = parse(args);
+            Map<String, String> settings = ChildJvm.childSettings(args);
             Duration delay = Duration.ofMillis(Long.parseLong(settings.getOrDefault("activityDelayMs", "0")));
             ActivityWorker.Builder builder = ActivityWorker.builder()
-                    .bootstrapServers(require(settings, "bootstrap"))
-                    .schemaRegistryUrl(require(settings, "registry"))
-                    .topicPrefix(require(settings, "prefix"))
-                    .workerId(require(settings, "workerId"))
+                    .bootstrapServers(ChildJvm.require(settings, "bootstrap"))
+                    .schemaRegistryUrl(ChildJvm.require(settings, "registry"))
+                    .topicPrefix(ChildJvm.require(settings, "prefix"))
+                    .workerId(ChildJvm.require(settings, "workerId"))
                     .maxConcurrency(Integer.parseInt(settings.getOrDefault("maxConcurrency", "64")))
                     .registerActivity(ChaosWorkload.MIX, ctx -> ChaosWorkload.runMix(ctx, delay))
                     .registerActivity(ChaosWorkload.SLOW_MIX, ChaosWorkload::runSlowMix);
@@ -95,21 +96,6 @@ public final class ChaosProcesses {
             System.out.println(READY + " worker pid " + ProcessHandle.current().pid());
             new CountDownLatch(1).await();
         }
-    }
-
-    /** @param args {@code key=value} arguments @return them as a map, in order */
-    static Map<String, String> parse(String[] args) {
-        // A harness that dies without closing us (SIGKILL, OOM) must not leave this process behind.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("Expected arguments of the form key=value, but found '" + arg + "'");
-            }
-            settings.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
-        return settings;
     }
 
     /** @param settings settings @param prefix e.g. {@code streams.} @return those under it, the prefix removed */
@@ -128,11 +114,4 @@ public final class ChaosProcesses {
         return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
-    private static String require(Map<String, String> settings, String key) {
-        String value = settings.get(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("Expected setting '" + key + "', but found none in " + settings);
-        }
-        return value;
-    }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -151,23 +152,23 @@ public final class ChaosSystem implements AutoCloseable {
         }
     }
 
-    /** @param i 0 or 1 @return how long the replacement took to print READY */
+    /** @param i 0 or 1 @return how long from the kill until the replacement printed READY */
     Duration killAndRestartOrchestrator(int i) throws InterruptedException {
-        orchestrators[i].kill();
-        long begin = System.nanoTime();
-        Thread.sleep(options.restartDelay().toMillis());
-        launchOrchestrator(i);
-        awaitReady(orchestrators[i]);
-        return Duration.ofNanos(System.nanoTime() - begin);
+        return killAndRestart(orchestrators, i, this::launchOrchestrator);
     }
 
-    /** @param i 0 or 1 @return how long the replacement took to print READY */
+    /** @param i 0 or 1 @return how long from the kill until the replacement printed READY */
     Duration killAndRestartWorker(int i) throws InterruptedException {
-        workers[i].kill();
+        return killAndRestart(workers, i, this::launchWorker);
+    }
+
+    /** SIGKILLs {@code group[i]} and launches its replacement {@code --restart-delay} later. */
+    private Duration killAndRestart(ChildJvm[] group, int i, IntConsumer launch) throws InterruptedException {
+        group[i].kill();
         long begin = System.nanoTime();
         Thread.sleep(options.restartDelay().toMillis());
-        launchWorker(i);
-        awaitReady(workers[i]);
+        launch.accept(i);
+        awaitReady(group[i]);
         return Duration.ofNanos(System.nanoTime() - begin);
     }
 
