@@ -18,6 +18,7 @@ import io.gregor.schemas.Topics;
 import io.gregor.schemas.avro.RuntimeStatus;
 import io.gregor.schemas.payload.DataConverter;
 import io.gregor.schemas.registry.CompatibilityLevel;
+import io.gregor.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -75,14 +76,17 @@ public final class GregorOrchestrator implements AutoCloseable {
     private final HttpApiServer http;
     private final MeterRegistry meters;
     private final CountDownLatch running = new CountDownLatch(1);
-    /** Aborts a dead orchestrator's open transaction at the rebalance its death causes (see its comment); null if turned off. */
+    /** Aborts a dead orchestrator's open transaction as soon as the group drops it (see its comment); null if turned off. */
     private final ZombieFencer fencer;
+    /** One registry client for all stream tasks: a task that moves here finds the schemas cached. */
+    private final SchemaRegistryClient schemas;
 
     private GregorOrchestrator(Builder config) {
         this.config = config;
         this.meters = config.meterRegistry != null ? config.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Telemetry telemetry = new Telemetry(new OrchestratorMetrics(meters), new WorkflowTracing(config.openTelemetry));
-        this.topology = OrchestratorTopology.build(config.engineSettings().withTelemetry(telemetry), config.registry);
+        this.schemas = SchemaRegistryClient.forUrl(config.schemaRegistryUrl);
+        this.topology = OrchestratorTopology.build(config.engineSettings().withTelemetry(telemetry), config.registry, schemas);
         // Bound first: Kafka Streams advertises the API's address to the other orchestrators (application.server).
         this.http = config.httpEnabled ? HttpApiServer.bind(config.httpHost, config.httpPort, config.advertisedHttpUrl,
                 config.dashboardEnabled) : null;
@@ -96,6 +100,7 @@ public final class GregorOrchestrator implements AutoCloseable {
             if (http != null) {
                 http.close();
             }
+            schemas.close();
             throw e;
         }
         telemetry.metrics().commitLatencyFrom(streams::metrics);
@@ -136,8 +141,11 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
         // Before the schemas are registered, so that no version of a public subject escapes the registry's check.
         SubjectCompatibility.enforceAtStart(config.schemaRegistryUrl, config.topics, config.taskQueues, config.publicSubjectCompatibility);
-        PublicSchemas.register(config.schemaRegistryUrl, config.topics, config.taskQueues);
+        PublicSchemas.register(schemas, config.topics, config.taskQueues);
         streams.start();
+        if (fencer != null) {
+            fencer.start();
+        }
         LOG.info("Gregor orchestrator '{}' started with workflows {}", config.applicationId(), config.registry.names());
         if (config.inlineWorkflowCode && WorkflowCarrier.inlineUnavailableReason() != null) {
             LOG.info("Workflow code runs on the JDK's virtual-thread carriers, not inline on the stream threads: {}",
@@ -200,6 +208,7 @@ public final class GregorOrchestrator implements AutoCloseable {
                 fencer.close();
             }
             streams.close(Duration.ofSeconds(30));
+            schemas.close();
             if (config.meterRegistry == null) {
                 meters.close();
             }
@@ -215,6 +224,9 @@ public final class GregorOrchestrator implements AutoCloseable {
     public static final int DEFAULT_PARTITIONS = 1;
     /** Partitions of the activity-tasks topic when the orchestrator creates it; they bound consumer-group workers. */
     public static final int DEFAULT_TASK_PARTITIONS = 8;
+    /** The stream threads' {@code fetch.max.wait.ms}: how late a newly assigned partition may be fetched (see streamsProperties). */
+    static final int DEFAULT_FETCH_MAX_WAIT_MS = 100;
+
     /** Kafka Streams' {@code commit.interval.ms}: the longest a step stays uncommitted. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
     /** The longest a step that somebody waits for stays uncommitted while its thread has input. */
@@ -379,10 +391,10 @@ public final class GregorOrchestrator implements AutoCloseable {
         }
 
         /**
-         * Whether this orchestrator, when the group rebalances, fences the open transaction of an
-         * orchestrator process that has left the group (default true), so that the new owner of
-         * the dead process's tasks need not wait for that transaction to time out
-         * (docs/configuration.md, "Failover"). It needs Describe on the application's transactional
+         * Whether this orchestrator fences the open transaction of an orchestrator process that has
+         * left the group (default true), so that the new owner of the dead process's tasks need not
+         * wait for that transaction to time out (docs/configuration.md, "Failover"). It describes the
+         * group every 200 ms to see a member go. It needs Describe on the application's transactional
          * ids and group and Write on the transactional ids; without them it logs once and stops.
          *
          * @param enabled whether to fence
@@ -624,6 +636,10 @@ public final class GregorOrchestrator implements AutoCloseable {
             // sendOffsetsToTransaction for ~100 ms a time. Retrying after 5 ms (growing to 1 s) gave seq10 at 64 in flight
             // 98 instead of 73 workflows/s (3 runs each, load-tests/results/README.md).
             p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+            // A consumer adds a partition to a broker's fetch only when no fetch to that broker is in flight, and a fetch of
+            // idle partitions waits out fetch.max.wait.ms (500 ms by default). A task taken over after a failover waited two
+            // such rounds (about 1 s) for its first records; idle, this costs ten small fetches a second per broker.
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), DEFAULT_FETCH_MAX_WAIT_MS);
             if (stateDir != null) {
                 p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
             }

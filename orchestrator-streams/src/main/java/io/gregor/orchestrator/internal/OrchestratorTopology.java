@@ -5,6 +5,7 @@ import io.gregor.orchestrator.internal.store.HistoryRepository;
 import io.gregor.orchestrator.internal.store.InstanceRepository;
 import io.gregor.orchestrator.internal.store.TimerRepository;
 import io.gregor.schemas.Topics;
+import io.gregor.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -75,9 +76,12 @@ public final class OrchestratorTopology {
     /**
      * @param settings engine settings
      * @param registry the workflows to run
+     * @param schemas  the registry client all tasks share, closed by the caller after the topology: one client, so
+     *                 that a task taken over after a failover decodes and encodes with the schemas the process
+     *                 already knows instead of fetching each again over HTTP on its stream thread
      * @return the topology
      */
-    public static Topology build(EngineSettings settings, WorkflowRegistry registry) {
+    public static Topology build(EngineSettings settings, WorkflowRegistry registry, SchemaRegistryClient schemas) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
         ThreadLocal<CommitPacer> pacer = CommitPacer.perThread(settings.maxCommitDelay());
@@ -87,7 +91,7 @@ public final class OrchestratorTopology {
         topology.addSink(INTAKE_SINK, topics.inbox(), new ByteArraySerializer(), new ByteArraySerializer(), INTAKE);
 
         topology.addSource(INPUTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.inbox());
-        topology.addProcessor(PROCESSOR, () -> new PacedProcessor(new WorkflowProcessor(settings, registry, pacer), pacer), INPUTS);
+        topology.addProcessor(PROCESSOR, () -> new PacedProcessor(new WorkflowProcessor(settings, registry, pacer, schemas), pacer), INPUTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(InstanceRepository.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HistoryRepository.STORE), Serdes.Bytes(),

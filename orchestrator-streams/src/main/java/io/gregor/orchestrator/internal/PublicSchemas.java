@@ -54,12 +54,12 @@ public final class PublicSchemas {
     }
 
     /**
-     * @param registryUrl the schema registry's URL(s), as given to the orchestrator
+     * @param registry    the orchestrator's registry client (its cache then holds the ids its tasks write with)
      * @param topics      the topic names
      * @param taskQueues  the named task queues, whose task topics are public too
      */
-    public static void register(String registryUrl, Topics topics, Collection<String> taskQueues) {
-        try (SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl)) {
+    public static void register(SchemaRegistryClient registry, Topics topics, Collection<String> taskQueues) {
+        try {
             byTopic(topics, taskQueues).forEach((topic, schema) -> registry.register(topic + "-value", schema));
         } catch (SchemaRegistryException e) {
             LOG.warn("Could not register the public schemas at start; Gregor's serdes register them on first use: {}", e.getMessage());

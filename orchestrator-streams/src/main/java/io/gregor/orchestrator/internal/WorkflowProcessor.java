@@ -40,8 +40,8 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
     private final EngineSettings settings;
     private final WorkflowRegistry registry;
     private final ThreadLocal<CommitPacer> pacer;
+    private final SchemaRegistryClient schemaRegistry;
     private ProcessorContext<byte[], byte[]> context;
-    private SchemaRegistryClient schemaRegistry;
     private InputDecoder decoder;
     private Outputs outputs;
     private TimerRepository timers;
@@ -60,17 +60,18 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
      * @param settings engine settings
      * @param registry the workflows to run
      * @param pacer    the commit pacer of each stream thread
+     * @param schemas  the orchestrator's registry client, shared by its tasks and closed by its owner
      */
-    WorkflowProcessor(EngineSettings settings, WorkflowRegistry registry, ThreadLocal<CommitPacer> pacer) {
+    WorkflowProcessor(EngineSettings settings, WorkflowRegistry registry, ThreadLocal<CommitPacer> pacer, SchemaRegistryClient schemas) {
         this.settings = settings;
         this.registry = registry;
         this.pacer = pacer;
+        this.schemaRegistry = schemas;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        schemaRegistry = SchemaRegistryClient.forUrl(settings.schemaRegistryUrl());
         decoder = new InputDecoder(settings.topics(), schemaRegistry);
         outputs = new Outputs(context, settings.topics(), schemaRegistry, pacer, settings.speculativeDispatch(), settings.taskQueues());
         timers = new TimerRepository(context.getStateStore(TimerRepository.STORE), new AvroSerde<>(schemaRegistry, DurableTimer.class));
@@ -190,9 +191,6 @@ final class WorkflowProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         if (telemetry != null) {
             telemetry.close();
-        }
-        if (schemaRegistry != null) {
-            schemaRegistry.close();
         }
     }
 }

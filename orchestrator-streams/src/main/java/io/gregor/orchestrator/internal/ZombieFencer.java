@@ -47,8 +47,13 @@ import org.slf4j.LoggerFactory;
  * nothing. Under Kafka Streams' own group protocol ({@code group.protocol=streams}, KIP-1071) the
  * group describes each member's process id itself.
  *
- * <p>When: a member's death makes the group rebalance, so it looks while this process's Streams
- * state is REBALANCING (every {@link #INTERVAL}), and sends nothing otherwise.
+ * <p>When: every {@link #INTERVAL} it describes the group (one request), and it looks for open
+ * transactions as soon as a process it saw there before is gone, and on every check while this
+ * process's Streams state is REBALANCING. The group coordinator drops a dead member when its
+ * session expires, which is when the rebalance starts; Kafka Streams reports REBALANCING only once
+ * this process has rejoined and received its assignment, 0.5-1 s later on a busy machine, and the
+ * tasks taken over cannot finish restoring their changelogs before the dead transaction ends
+ * (load-tests/results, 2026-12-07).
  */
 public final class ZombieFencer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZombieFencer.class);
@@ -62,8 +67,10 @@ public final class ZombieFencer implements AutoCloseable {
     private final boolean streamsGroup;
     private final ScheduledExecutorService executor;
     private ScheduledFuture<?> checks;
+    private volatile boolean rebalancing;
+    /** The group's processes at the last check: one missing now has left (or died). Written by the checks' thread only. */
+    private volatile Set<String> lastSeen = Set.of();
     private boolean warnedUnnamed;
-    private boolean gaveUp;
 
     /**
      * @param admin         an admin client of the cluster, closed by {@link #close()}
@@ -84,19 +91,26 @@ public final class ZombieFencer implements AutoCloseable {
         });
     }
 
-    /** @param rebalancing whether this process's Streams state is REBALANCING: checks run only then */
-    public synchronized void rebalancing(boolean rebalancing) {
-        if (rebalancing && checks == null && !gaveUp && !executor.isShutdown()) {
+    /** Starts the checks; they run until {@link #close()}. */
+    public synchronized void start() {
+        if (checks == null && !executor.isShutdown()) {
             checks = executor.scheduleWithFixedDelay(this::check, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        } else if (!rebalancing && checks != null) {
-            checks.cancel(false);
-            checks = null;
         }
+    }
+
+    /** @param rebalancing whether this process's Streams state is REBALANCING: every check then looks for dead transactions */
+    public void rebalancing(boolean rebalancing) {
+        this.rebalancing = rebalancing;
     }
 
     private void check() {
         try {
-            fenceOnce();
+            Optional<Set<String>> live = liveProcesses();
+            boolean someoneLeft = live.isPresent() && !live.get().containsAll(lastSeen);
+            live.ifPresent(processes -> lastSeen = processes);
+            if (someoneLeft || rebalancing) {
+                fenceOnce();
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof UnsupportedVersionException) {
                 // Without Describe on the transactional ids and the group, or Write on the ids, or on brokers older than
@@ -104,8 +118,7 @@ public final class ZombieFencer implements AutoCloseable {
                 LOG.warn("Cannot look for or fence dead orchestrators' transactions ({}); a dead orchestrator's tasks move "
                         + "once its transaction times out", e.getCause().toString());
                 synchronized (this) {
-                    gaveUp = true;
-                    rebalancing(false);
+                    checks.cancel(false);
                 }
             } else {
                 LOG.debug("Looking for dead orchestrators' transactions failed; trying again", e);
@@ -117,6 +130,11 @@ public final class ZombieFencer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Looking for dead orchestrators' transactions failed; trying again", e);
         }
+    }
+
+    /** @return the group's processes at the last check */
+    Set<String> lastSeen() {
+        return lastSeen;
     }
 
     /**

@@ -70,6 +70,7 @@ final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, ActivityResult> results;
     private final TestInputTopic<byte[], byte[]> rawInbox;
     private final String registryUrl = "mock://ttd-" + UUID.randomUUID();
+    private final SchemaRegistryClient schemas = SchemaRegistryClient.forUrl(registryUrl);
 
     /**
      * @param workflows  the registered workflows
@@ -87,7 +88,7 @@ final class TopologyFixture implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, workflows), props, T0);
+        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, workflows, schemas), props, T0);
         starts = driver.createInputTopic(topics.starts(), new StringSerializer(), serde(StartWorkflow.class), T0, Duration.ZERO);
         events = driver.createInputTopic(topics.events(), new StringSerializer(), serde(ExternalEvent.class), T0, Duration.ZERO);
         controls = driver.createInputTopic(topics.control(), new StringSerializer(), serde(WorkflowControl.class), T0, Duration.ZERO);
@@ -101,7 +102,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type) {
-        return new AvroSerde<>(SchemaRegistryClient.forUrl(registryUrl), type);
+        return new AvroSerde<>(schemas, type);
     }
 
     /** @return a start of {@code workflow} with {@code input}, to adjust (policy, start time) before {@link #start(StartWorkflow)} */
@@ -199,5 +200,6 @@ final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        schemas.close();
     }
 }

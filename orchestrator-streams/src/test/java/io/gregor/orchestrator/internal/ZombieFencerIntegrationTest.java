@@ -3,18 +3,24 @@ package io.gregor.orchestrator.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gregor.testkit.Await;
 import io.gregor.testkit.GregorInfrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -72,6 +78,51 @@ class ZombieFencerIntegrationTest {
             assertThatThrownBy(dead::commitTransaction).isInstanceOf(KafkaException.class);
             live.commitTransaction();
             assertThat(fencer.fenceOnce()).as("nothing open is left of the dead one").isEmpty();
+        }
+    }
+
+    @Test
+    void aProcessThatLeavesTheGroupIsFencedAtOnceWithoutThisProcessRebalancing() throws Exception {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        String liveProcess = UUID.randomUUID().toString();
+        String leavingProcess = UUID.randomUUID().toString();
+        String leavingTransaction = app + "-" + leavingProcess + "-1";
+        try (ZombieFencer fencer = new ZombieFencer(admin, app, false);
+             KafkaConsumer<String, String> live = member(liveProcess);
+             KafkaProducer<String, String> zombie = transactional(leavingTransaction)) {
+            KafkaConsumer<String, String> leaving = member(leavingProcess);
+            Await.until(Duration.ofSeconds(30), () -> {
+                live.poll(Duration.ofMillis(50));
+                leaving.poll(Duration.ofMillis(50));
+                return !live.assignment().isEmpty() && !leaving.assignment().isEmpty();
+            }, () -> "both members assigned a partition");
+            fencer.start();
+            Await.until(Duration.ofSeconds(30), () -> fencer.lastSeen().contains(leavingProcess), () -> "the fencer saw both processes");
+
+            // when the process leaves the group with its transaction open, and nothing tells the fencer of a rebalance
+            leaving.close();
+
+            // then its transaction is fenced
+            Await.until(Duration.ofSeconds(30), () -> ongoing(admin).stream().noneMatch(t -> t.transactionalId().equals(leavingTransaction)),
+                    () -> "the leaving process's transaction aborted, open ones: " + ongoing(admin));
+            assertThatThrownBy(zombie::commitTransaction).isInstanceOf(KafkaException.class);
+        }
+    }
+
+    private KafkaConsumer<String, String> member(String process) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + process + "-StreamThread-1-consumer"),
+                new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private static Collection<TransactionListing> ongoing(Admin admin) {
+        try {
+            return admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -70,6 +70,7 @@ public final class TopologyHarness implements AutoCloseable {
 
     private final Topics topics = new Topics("gregor-test");
     private final String registryUrl = "mock://workflow-testing-" + UUID.randomUUID();
+    private final SchemaRegistryClient schemas = SchemaRegistryClient.forUrl(registryUrl);
     private final DataConverter converter;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, StartWorkflow> starts;
@@ -104,7 +105,7 @@ public final class TopologyHarness implements AutoCloseable {
         // A directory per environment: several may be open at once (nested, or tests run in parallel).
         stateDir = temporaryDirectory();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, registry), props, start);
+        driver = new TopologyTestDriver(OrchestratorTopology.build(settings, registry, schemas), props, start);
         starts = driver.createInputTopic(topics.starts(), new StringSerializer(), serde(StartWorkflow.class).serializer());
         events = driver.createInputTopic(topics.events(), new StringSerializer(), serde(ExternalEvent.class).serializer());
         controls = driver.createInputTopic(topics.control(), new StringSerializer(), serde(WorkflowControl.class).serializer());
@@ -124,7 +125,7 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     private <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type) {
-        return new AvroSerde<>(SchemaRegistryClient.forUrl(registryUrl), type);
+        return new AvroSerde<>(schemas, type);
     }
 
     /** @return the payload converter */
@@ -228,6 +229,7 @@ public final class TopologyHarness implements AutoCloseable {
         try {
             driver.close();
         } finally {
+            schemas.close();
             deleteQuietly(stateDir);
         }
     }
