@@ -57,17 +57,13 @@ class ZombieFencerIntegrationTest {
 
     @Test
     void theOpenTransactionOfAProcessThatLeftTheGroupIsAbortedAndALiveOnesIsNot() throws Exception {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        Admin admin = adminWithTopic(1);
         String liveProcess = UUID.randomUUID().toString();
         String deadProcess = UUID.randomUUID().toString();
         try (ZombieFencer fencer = new ZombieFencer(admin, app, false);
-             KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                     ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + liveProcess + "-StreamThread-1-consumer"),
-                     new StringDeserializer(), new StringDeserializer());
+             KafkaConsumer<String, String> member = member(consumerOf(liveProcess));
              KafkaProducer<String, String> live = transactional(app + "-" + liveProcess + "-1");
              KafkaProducer<String, String> dead = transactional(app + "-" + deadProcess + "-1")) {
-            member.subscribe(List.of(topic));
             while (member.assignment().isEmpty()) {
                 member.poll(Duration.ofMillis(100));
             }
@@ -83,15 +79,14 @@ class ZombieFencerIntegrationTest {
 
     @Test
     void aProcessThatLeavesTheGroupIsFencedAtOnceWithoutThisProcessRebalancing() throws Exception {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        Admin admin = adminWithTopic(2);
         String liveProcess = UUID.randomUUID().toString();
         String leavingProcess = UUID.randomUUID().toString();
         String leavingTransaction = app + "-" + leavingProcess + "-1";
         try (ZombieFencer fencer = new ZombieFencer(admin, app, false);
-             KafkaConsumer<String, String> live = member(liveProcess);
+             KafkaConsumer<String, String> live = member(consumerOf(liveProcess));
              KafkaProducer<String, String> zombie = transactional(leavingTransaction)) {
-            KafkaConsumer<String, String> leaving = member(leavingProcess);
+            KafkaConsumer<String, String> leaving = member(consumerOf(leavingProcess));
             Await.until(Duration.ofSeconds(30), () -> {
                 live.poll(Duration.ofMillis(50));
                 leaving.poll(Duration.ofMillis(50));
@@ -110,9 +105,22 @@ class ZombieFencerIntegrationTest {
         }
     }
 
-    private KafkaConsumer<String, String> member(String process) {
+    /** @return an admin client (closed by the fencer that gets it), with the test's topic created */
+    private Admin adminWithTopic(int partitions) throws Exception {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        return admin;
+    }
+
+    /** @return the client id Kafka Streams gives the first stream thread's consumer of {@code process} */
+    private String consumerOf(String process) {
+        return app + "-" + process + "-StreamThread-1-consumer";
+    }
+
+    /** A member of the group, subscribed, named {@code clientId}. */
+    private KafkaConsumer<String, String> member(String clientId) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + process + "-StreamThread-1-consumer"),
+                ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, clientId),
                 new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
@@ -128,14 +136,10 @@ class ZombieFencerIntegrationTest {
 
     @Test
     void aGroupMemberNamedOtherwiseMeansNothingIsFenced() throws Exception {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        Admin admin = adminWithTopic(1);
         try (ZombieFencer fencer = new ZombieFencer(admin, app, false);
-             KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                     ConsumerConfig.GROUP_ID_CONFIG, app, ConsumerConfig.CLIENT_ID_CONFIG, "orders-orchestrator-1"),
-                     new StringDeserializer(), new StringDeserializer());
+             KafkaConsumer<String, String> member = member("orders-orchestrator-1");
              KafkaProducer<String, String> other = transactional(app + "-" + UUID.randomUUID() + "-1")) {
-            member.subscribe(List.of(topic));
             while (member.assignment().isEmpty()) {
                 member.poll(Duration.ofMillis(100));
             }
@@ -147,8 +151,7 @@ class ZombieFencerIntegrationTest {
 
     @Test
     void underKafkaStreamsOwnGroupProtocolTheMembersProcessIdsComeFromTheGroup(@TempDir Path state) throws Exception {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        Admin admin = adminWithTopic(1);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topic).foreach((k, v) -> { });
         Map<String, Object> config = Map.of(StreamsConfig.APPLICATION_ID_CONFIG, app, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
