@@ -106,11 +106,16 @@ public final class ZombieFencer implements AutoCloseable {
     private void check() {
         try {
             Optional<Set<String>> live = liveProcesses();
-            boolean someoneLeft = live.isPresent() && !live.get().containsAll(lastSeen);
-            live.ifPresent(processes -> lastSeen = processes);
-            if (someoneLeft || rebalancing) {
+            if (live.isEmpty()) {
+                return;
+            }
+            if (rebalancing || !live.get().containsAll(lastSeen)) {
+                // It describes the group again after listing the transactions, so that a process that joined in
+                // between is never taken for a dead one.
                 fenceOnce();
             }
+            // Only now: if the fencing failed, the next check still sees the departed process missing and tries again.
+            lastSeen = live.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof UnsupportedVersionException) {
                 // Without Describe on the transactional ids and the group, or Write on the ids, or on brokers older than
