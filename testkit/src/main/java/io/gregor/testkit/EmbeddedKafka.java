@@ -214,6 +214,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         // Tests start consumers one after another; the default 3 s delay would stall every first join.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Under transaction version 2 the first write of a transaction to a partition is verified with
+        // the coordinator, which refuses it (CONCURRENT_TRANSACTIONS) until the previous transaction's
+        // markers are written; the broker then retries after this backoff, 20 ms by default. A stream
+        // thread that commits every few milliseconds met that wait in nearly every transaction, and its
+        // next commit's flush waited for it (docs/configuration.md, "Broker settings").
+        p.put("add.partitions.to.txn.retry.backoff.ms", "1");
         // Modern groups (share, consumer and streams protocols) hand out assignments on a heartbeat, every
         // 5 s by default: a new share consumer would wait ~5 s for its first record. Only the pace
         // changes here; session timeouts, lock durations and delivery limits keep Kafka's defaults.

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -24,17 +25,25 @@ import org.slf4j.LoggerFactory;
  * One consumer's poll loop in consumer-group mode, for brokers without share groups.
  *
  * <p>It works in rounds: poll a batch (the worker's maxConcurrency divided among its consumers,
- * see {@link ClientConfigs}), run it, and
- * commit each partition's offsets only up to the first task whose result is not yet written, so
- * a crash never skips a task (at-least-once; the orchestrator drops duplicate results). A task
- * that could not be written is read again by seeking back to it. While a round runs, the
- * partitions are paused and the consumer keeps polling (returning nothing), so a slow activity
- * does not exceed {@code max.poll.interval.ms} and get the worker thrown out of the group.
+ * see {@link ClientConfigs}), run it, and commit each partition's offsets (at most every
+ * {@link #COMMIT_INTERVAL}) only up to the first task whose result is not yet written, so a crash
+ * never skips a task (at-least-once; the orchestrator drops duplicate results). A task that could
+ * not be written is read again by seeking back to it. While a round runs, the partitions are
+ * paused and the consumer keeps polling (returning nothing), so a slow activity does not exceed
+ * {@code max.poll.interval.ms} and get the worker thrown out of the group.
  */
 final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupLoop.class);
   private static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How long a finished round's offsets may wait for the next commit. Committing every round
+   * cost a synchronous round trip per round and, at saturation, more offset commits than the
+   * orchestrator's steps (447 a second for 150 workflows of ten steps a second: load-tests/results,
+   * 2026-12-07). A crash re-runs at most this much work, which at-least-once delivery allows; a
+   * rebalance and a graceful stop still commit everything.
+   */
+  static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
   /** One task record of the current round. */
   private static final class Entry {
@@ -50,11 +59,21 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
   private final Consumer<byte[], byte[]> consumer;
   private final Map<RecordId, Entry> round = new LinkedHashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+  /** The clock of the commit pacing; tests drive it. */
+  private final LongSupplier nanoTime;
+  private long lastCommitNanos;
 
   ConsumerGroupLoop(WorkerSettings settings, Consumer<byte[], byte[]> consumer,
       ActivityDispatcher dispatcher, String name) {
+    this(settings, consumer, dispatcher, name, System::nanoTime);
+  }
+
+  ConsumerGroupLoop(WorkerSettings settings, Consumer<byte[], byte[]> consumer,
+      ActivityDispatcher dispatcher, String name, LongSupplier nanoTime) {
     super(settings, dispatcher, name);
     this.consumer = consumer;
+    this.nanoTime = nanoTime;
+    this.lastCommitNanos = nanoTime.getAsLong();
   }
 
   @Override
@@ -87,14 +106,14 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
   /** Runs the round to its end and commits it; returns early only when stopping. */
   private void runRound() {
     if (round.isEmpty()) {
-      commitUncommitted(tp -> true); // a commit refused during a rebalance, if any
+      commitUncommitted(tp -> true, false); // a paced or refused commit, if any
       return;
     }
     long nextKeepAlive = System.nanoTime() + SLICE.toNanos();
     while (running) {
       startWaitingTasks();
       if (round.values().stream().allMatch(e -> e.outcome != null)) {
-        commit(tp -> true);
+        commit(tp -> true, false);
         consumer.resume(consumer.paused());
         return;
       }
@@ -131,8 +150,11 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
   /**
    * Commits, per partition of the selected records, up to the first record not written, seeks
    * back to that record so it is read again, and removes the selected records from the round.
+   *
+   * @param now whether to commit at once, or only once {@link #COMMIT_INTERVAL} has passed since
+   *            the last commit (the offsets are kept until then)
    */
-  private void commit(Predicate<TopicPartition> selected) {
+  private void commit(Predicate<TopicPartition> selected, boolean now) {
     Map<TopicPartition, List<Entry>> byPartition = new HashMap<>();
     round.values().forEach(e -> {
       TopicPartition tp = partitionOf(e);
@@ -159,7 +181,7 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
     });
     round.values().removeIf(e -> byPartition.containsKey(partitionOf(e)));
     uncommitted.putAll(offsets);
-    commitUncommitted(selected);
+    commitUncommitted(selected, now);
   }
 
   /**
@@ -168,7 +190,10 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
    * onPartitionsRevoked, where commits are allowed: forgetting them would make the next owner
    * run those tasks again.
    */
-  private void commitUncommitted(Predicate<TopicPartition> selected) {
+  private void commitUncommitted(Predicate<TopicPartition> selected, boolean now) {
+    if (!now && nanoTime.getAsLong() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+      return;
+    }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     uncommitted.forEach((tp, offset) -> {
       if (selected.test(tp)) {
@@ -179,6 +204,7 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
       return;
     }
     try {
+      lastCommitNanos = nanoTime.getAsLong();
       consumer.commitSync(offsets);
       offsets.keySet().forEach(uncommitted::remove);
     } catch (RetriableException | RebalanceInProgressException e) {
@@ -199,7 +225,7 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
     awaitRunningTasks(() -> round.values().stream()
             .anyMatch(e -> e.outcome == null && partitions.contains(partitionOf(e))),
         System.nanoTime() + REVOKE_TIMEOUT.toNanos());
-    commit(partitions::contains);
+    commit(partitions::contains, true);
   }
 
   @Override
@@ -225,7 +251,7 @@ final class ConsumerGroupLoop extends PollLoop implements ConsumerRebalanceListe
       dispatcher.abandon();
     }
     try {
-      commit(tp -> true);
+      commit(tp -> true, true);
     } catch (RuntimeException e) {
       LOG.warn("{} failed to commit its last offsets", name, e);
     }

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import java.time.Duration;
 
 /**
  * The orchestrator topology.
@@ -71,6 +72,15 @@ public final class OrchestratorTopology {
     static final String INTAKE_SINK = "intake-sink";
 
     private OrchestratorTopology() {
+    }
+
+    /**
+     * @param maxCommitDelay the engine's {@link EngineSettings#maxCommitDelay()}
+     * @return how often the topology's punctuator looks for a commit that is due, so the longest a
+     *         stream thread should wait in a poll ({@code poll.ms}) to run it on time
+     */
+    public static Duration punctuationInterval(Duration maxCommitDelay) {
+        return CommitPacer.tick(maxCommitDelay);
     }
 
     /**

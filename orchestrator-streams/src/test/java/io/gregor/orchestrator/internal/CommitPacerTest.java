@@ -76,6 +76,70 @@ class CommitPacerTest {
     }
 
     @Test
+    void aBusyThreadCommitsAtABatchEndOnlyOnceTheSpacingHasPassedSinceItsLastCommit() {
+        // given a thread that just committed, then polled a busy batch
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        commitOneRecordBatch();
+        CommitPacer.delivered(CommitPacer.BUSY_BATCH);
+
+        // when the batch ends with waiting output before the spacing has passed
+        context.setCurrentSystemTimeMs(T0 + 2);
+        pacer.outputWaiting(context);
+        processRecords(CommitPacer.BUSY_BATCH);
+
+        // then no commit is asked for until a batch end after the spacing
+        assertThat(context.committed()).as("a batch end within the spacing").isFalse();
+        CommitPacer.delivered(CommitPacer.BUSY_BATCH);
+        context.setCurrentSystemTimeMs(T0 + 5);
+        processRecords(CommitPacer.BUSY_BATCH);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void aBusyThreadsDeferredCommitIsAskedForByThePunctuatorWhenNoMoreInputComes() {
+        // given a busy batch whose waiting output was deferred right after a commit
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        commitOneRecordBatch();
+        CommitPacer.delivered(CommitPacer.BUSY_BATCH);
+        pacer.outputWaiting(context);
+        processRecords(CommitPacer.BUSY_BATCH);
+        assertThat(context.committed()).as("deferred").isFalse();
+
+        // when the punctuator runs once the spacing has passed
+        punctuator().getPunctuator().punctuate(T0 + 5);
+
+        // then it asks for the commit, and it runs often enough to do that a few milliseconds late at most
+        assertThat(context.committed()).isTrue();
+        assertThat(punctuator().getInterval()).isEqualTo(CommitPacer.TICK).isLessThan(CommitPacer.BUSY_SPACING);
+    }
+
+    @Test
+    void aGapShorterThanTheTickIsThePunctuationInterval() {
+        assertThat(CommitPacer.tick(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(2));
+        assertThat(CommitPacer.tick(Duration.ofMillis(50))).isEqualTo(CommitPacer.TICK);
+    }
+
+    @Test
+    void aThreadPolledFewerRecordsThanABusyBatchCommitsAtEveryBatchEnd() {
+        // given a thread that just committed
+        register(context);
+        context.setCurrentSystemTimeMs(T0);
+        commitOneRecordBatch();
+
+        // when its next poll delivers fewer records than a busy batch, the last writing waited-for output
+        CommitPacer.delivered(CommitPacer.BUSY_BATCH - 1);
+        context.setCurrentSystemTimeMs(T0 + 1);
+        processRecords(CommitPacer.BUSY_BATCH - 2);
+        pacer.outputWaiting(context);
+        processRecords(1);
+
+        // then the batch end asks for a commit at once
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
     void thePunctuatorCommitsWhatWaitedOutTheGapWhenNoRecordComes() {
         // given waiting output in a batch that has not ended
         register(context);
@@ -184,6 +248,21 @@ class CommitPacerTest {
         thread.join();
 
         assertThat(pacers.get()).isSameAs(pacers.get()).isNotSameAs(other[0]);
+    }
+
+    /** One record that waited-for output, its commit asked for, then forgotten by the context. */
+    private void commitOneRecordBatch() {
+        CommitPacer.delivered(1);
+        pacer.outputWaiting(context);
+        pacer.recordProcessed(context);
+        assertThat(context.committed()).as("the first commit").isTrue();
+        context.resetCommit();
+    }
+
+    private void processRecords(int count) {
+        for (int i = 0; i < count; i++) {
+            pacer.recordProcessed(context);
+        }
     }
 
     private void register(MockProcessorContext<Object, Object> task) {
