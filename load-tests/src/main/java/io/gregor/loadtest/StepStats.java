@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Turns the step clock of {@code longhist} into the per-step series and its flatness check. */
+/** Turns the step clock of {@code longhist} into the per-step series and its flatness checks. */
 final class StepStats {
     /** Issue 3 compares the cost around step 100 with the cost at the end. */
     private static final int EARLY_FROM = 50;
@@ -37,12 +37,18 @@ final class StepStats {
         int lateFrom = longEnough ? n - WINDOW : n - Math.max(1, n / 3);
         Double early = median(perStep, earlyFrom, earlyTo);
         Double late = median(perStep, lateFrom, n);
-        Double ratio = early != null && late != null && early > 0 ? round(late / early) : null;
+        Double firstHalf = median(perStep, earlyFrom, n / 2);
+        Double secondHalf = median(perStep, n / 2, n);
         List<Double> values = new ArrayList<>(n);
         for (double v : perStep) {
             values.add(Double.isNaN(v) ? null : round(v));
         }
-        return new StepSeries(n, instances, values, early, late, ratio);
+        return new StepSeries(n, instances, values, early, late, ratio(late, early), firstHalf, secondHalf,
+                ratio(secondHalf, firstHalf));
+    }
+
+    private static Double ratio(Double later, Double earlier) {
+        return earlier != null && later != null && earlier > 0 ? round(later / earlier) : null;
     }
 
     private static Double median(double[] values, int from, int to) {

@@ -22,7 +22,24 @@ class StepStatsTest {
         assertThat(series.lateMedianMs()).isEqualTo(3.0);
         assertThat(series.lateOverEarly()).isEqualTo(1.5);
         assertThat(series.latencyMs()).hasSize(1_000);
+        assertThat(series.firstHalfMedianMs()).isEqualTo(2.0);
+        assertThat(series.secondHalfMedianMs()).isEqualTo(2.0); // 400 steps at 2 ms, 100 at 3 ms
+        assertThat(series.secondHalfOverFirst()).isEqualTo(1.0);
         assertThat(series.latencyMs().get(120)).isNull();
+    }
+
+    @Test
+    void theHalvesShowACostThatGrowsWithTheHistory() {
+        double[] perStep = new double[1_000];
+        for (int i = 0; i < perStep.length; i++) {
+            perStep[i] = 1.0 + i / 1_000.0;
+        }
+
+        StepSeries series = StepStats.of(perStep, 1);
+
+        assertThat(series.firstHalfMedianMs()).isEqualTo(1.275); // steps 50..499
+        assertThat(series.secondHalfMedianMs()).isEqualTo(1.75); // steps 500..999
+        assertThat(series.secondHalfOverFirst()).isEqualTo(1.373);
     }
 
     @Test

@@ -66,6 +66,8 @@ public final class HtmlReport {
         if (r.steps() != null) {
             rows.put("per-step median around step 100 / at the end", r.steps().earlyMedianMs() + " / " + r.steps().lateMedianMs()
                     + " ms (late/early " + r.steps().lateOverEarly() + ")");
+            rows.put("per-step median over the first / second half", r.steps().firstHalfMedianMs() + " / "
+                    + r.steps().secondHalfMedianMs() + " ms (second/first " + r.steps().secondHalfOverFirst() + ")");
         }
         if (r.recovery() != null) {
             RunResult.Recovery k = r.recovery();

@@ -127,9 +127,15 @@ public record RunResult(String scenario, Map<String, Object> parameters, String 
      * @param earlyMedianMs  median over steps 50..149 (around step 100)
      * @param lateMedianMs   median over the last 100 steps
      * @param lateOverEarly  late / early; issue 3 asks for at most 1.2 (flat within 20%)
+     * @param firstHalfMedianMs  median over steps 50 to the middle
+     * @param secondHalfMedianMs median over the second half of the steps
+     * @param secondHalfOverFirst second half / first half: the same question asked of thousands of
+     *                            steps instead of 100, whose median moves by 2x between runs once
+     *                            a step takes a millisecond or two (load-tests/results, 2026-12-07)
      */
     public record StepSeries(int steps, int instances, List<Double> latencyMs, Double earlyMedianMs, Double lateMedianMs,
-                             Double lateOverEarly) {
+                             Double lateOverEarly, Double firstHalfMedianMs, Double secondHalfMedianMs,
+                             Double secondHalfOverFirst) {
     }
 
     /**

@@ -30,7 +30,7 @@ class HtmlReportTest {
         RunResult result = new RunResult("longhist", Map.of("steps", 2_000), null, "2026-01-01T00:00:00Z", Map.of("cores", 2),
                 Map.of("kafka", "embedded"), "how <it> is measured", new Counts(22, 22, 0, 0, 0, 12), 6.0, 2, 3.4,
                 new Latency(12, 3, 2.5, 4, 7, 8, 8), new Memory(1L << 26, -1), series,
-                new StepSeries(2_000, 1, steps, 2.4, 2.5, 1.04), null, null, null);
+                new StepSeries(2_000, 1, steps, 2.4, 2.5, 1.04, 2.45, 2.5, 1.02), null, null, null);
 
         String html = HtmlReport.render(result);
         Path page = Path.of("target", "loadtest", "html-report-test", "report.html"); // kept for a look in a browser
