@@ -23,7 +23,7 @@ class GregorOrchestratorBuilderTest {
 
         assertThat(p.get(INTERCEPTORS)).isEqualTo(DeliveredRecords.class.getName());
         assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-        assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(50L);
+        assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).as("the commit pacer's punctuation").isEqualTo(5L);
         assertThat(p.get(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG))).isEqualTo(5);
         assertThat(p.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))).isEqualTo(100);
     }
@@ -57,10 +57,10 @@ class GregorOrchestratorBuilderTest {
     void commitKnobsMustBePositive() {
         assertThatThrownBy(() -> GregorOrchestrator.builder().maxCommitDelay(Duration.ZERO))
                 .hasMessage("Expected a positive maximum commit delay, but found PT0S");
-        Properties p = GregorOrchestrator.builder().bootstrapServers("localhost:9092").maxCommitDelay(Duration.ofMillis(20)).commitInterval(Duration.ofMillis(200))
+        Properties p = GregorOrchestrator.builder().bootstrapServers("localhost:9092").maxCommitDelay(Duration.ofMillis(3)).commitInterval(Duration.ofMillis(200))
                 .streamsProperties();
         assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(200L);
-        assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(20L);
+        assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).as("a delay shorter than the pacer's punctuation").isEqualTo(3L);
     }
 
     @Test
